@@ -1,0 +1,305 @@
+//! The check pipeline: is an exercise (or a solution) done?
+//!
+//! Done means it compiles; if it has tests they pass, else its `main` exits 0; and with strict
+//! clippy, clippy reports nothing. One code path serves one exercise and a whole course: build
+//! every requested bin in one cargo invocation (the test-harness build reports compile errors
+//! too, so a save costs one compile), run the binaries ourselves in parallel under their time
+//! limits, then clippy the ones that must be clippy-clean.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::cargo::{self, Build, Mode, ProgressFn};
+use crate::course::Course;
+use crate::error::Result;
+use crate::exercise::{Exercise, Variant};
+use crate::manifest::ExercisePackage;
+use crate::process::{self, Cancel, Exit, OUTPUT_CAP};
+
+/// One file to check.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    pub exercise: &'a Exercise,
+    pub variant: Variant,
+    /// Clippy must be clean: the exercise's `strict_clippy`, or always for solutions in
+    /// `dev check`.
+    pub strict: bool,
+}
+
+impl<'a> Item<'a> {
+    /// The learner's file, with the exercise's own clippy setting.
+    pub fn exercise(exercise: &'a Exercise) -> Self {
+        Self {
+            exercise,
+            variant: Variant::Exercise,
+            strict: exercise.strict_clippy,
+        }
+    }
+
+    fn bin(&self) -> String {
+        self.exercise.bin_name(self.variant)
+    }
+}
+
+/// The verdict on one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Done,
+    /// It does not compile.
+    CompileError,
+    /// Tests ran and some failed (or the test binary crashed).
+    TestsFailed,
+    /// The program (an exercise without tests) exited unsuccessfully.
+    ProgramFailed,
+    /// Tests or program ran past the exercise's time limit and were killed.
+    TimedOut,
+    /// Everything passed but clippy has something to say (strict exercises).
+    ClippyWarnings,
+    /// A newer check replaced this one.
+    Cancelled,
+}
+
+impl Verdict {
+    /// A few words for one-line reports.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Verdict::Done => "done",
+            Verdict::CompileError => "does not compile",
+            Verdict::TestsFailed => "tests fail",
+            Verdict::ProgramFailed => "program fails",
+            Verdict::TimedOut => "timed out",
+            Verdict::ClippyWarnings => "clippy warnings",
+            Verdict::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The result of checking one file: the verdict and what explains it.
+#[derive(Debug)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// Compiler and clippy messages, rendered.
+    pub diagnostics: String,
+    /// What the tests or the program printed (capped).
+    pub output: String,
+    /// The test harness's counts, when tests ran.
+    pub tests: Option<TestCounts>,
+    /// The time limit, for the timeout message.
+    pub timeout_secs: u64,
+}
+
+/// `test result: FAILED. 5 passed; 2 failed; …`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestCounts {
+    pub passed: u32,
+    pub failed: u32,
+}
+
+/// How checks are carried out: colour, progress reporting, cancellation.
+#[derive(Clone)]
+pub struct Options {
+    pub color: bool,
+    pub progress: Option<ProgressFn>,
+    pub cancel: Cancel,
+}
+
+/// Checks every item, building all of them in one cargo graph and running them in parallel.
+/// Outcomes come back in the order of `items`.
+pub fn check_all(
+    course: &Course,
+    package: &ExercisePackage,
+    items: &[Item],
+    options: &Options,
+) -> Result<Vec<Outcome>> {
+    let bins_for = |test: bool| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| i.exercise.test == test)
+            .map(Item::bin)
+            .collect()
+    };
+    let build_with = |bins: Vec<String>, mode| -> Result<Build> {
+        if bins.is_empty() {
+            return Ok(Build::default());
+        }
+        cargo::build(
+            &package.manifest_path,
+            &bins,
+            mode,
+            options.color,
+            options.progress.clone(),
+            &options.cancel,
+        )
+    };
+    let tests_build = build_with(bins_for(true), Mode::Test)?;
+    let programs_build = build_with(bins_for(false), Mode::Build)?;
+
+    let package_dir = package.manifest_path.parent().unwrap_or(&course.root);
+    let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(item) = items.get(i) else { break };
+                    let build = if item.exercise.test {
+                        &tests_build
+                    } else {
+                        &programs_build
+                    };
+                    let outcome = run_one(item, build, package_dir, options);
+                    *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+                }
+            });
+        }
+    });
+    let mut outcomes: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|o| {
+            o.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every item was checked")
+        })
+        .collect();
+
+    let strict: Vec<usize> = (0..items.len())
+        .filter(|&i| items[i].strict && outcomes[i].verdict == Verdict::Done)
+        .collect();
+    if !strict.is_empty() {
+        let bins = strict.iter().map(|&i| items[i].bin()).collect();
+        let clippy = build_with(bins, Mode::Clippy)?;
+        for i in strict {
+            let outcome = &mut outcomes[i];
+            let bin = items[i].bin();
+            if clippy.cancelled {
+                outcome.verdict = Verdict::Cancelled;
+            } else if clippy.diagnostics.get(&bin).is_some_and(|d| !d.is_empty()) {
+                outcome.verdict = Verdict::ClippyWarnings;
+                outcome.diagnostics = clippy.rendered(&bin);
+            } else if !clippy.success && clippy.failed.contains(&bin) {
+                outcome.verdict = Verdict::ClippyWarnings;
+                outcome.diagnostics = clippy.failure_text(&bin);
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Checks one item.
+pub fn check_one(
+    course: &Course,
+    package: &ExercisePackage,
+    item: Item,
+    options: &Options,
+) -> Result<Outcome> {
+    Ok(check_all(course, package, &[item], options)?
+        .pop()
+        .expect("one item, one outcome"))
+}
+
+fn run_one(item: &Item, build: &Build, package_dir: &Path, options: &Options) -> Outcome {
+    let bin = item.bin();
+    let timeout = item.exercise.timeout;
+    let mut outcome = Outcome {
+        verdict: Verdict::Cancelled,
+        diagnostics: build.rendered(&bin),
+        output: String::new(),
+        tests: None,
+        timeout_secs: timeout.as_secs(),
+    };
+    if build.cancelled || options.cancel.is_cancelled() {
+        return outcome;
+    }
+    let Some(executable) = build.executables.get(&bin) else {
+        outcome.verdict = Verdict::CompileError;
+        outcome.diagnostics = build.failure_text(&bin);
+        return outcome;
+    };
+
+    let mut command = Command::new(executable);
+    command.current_dir(package_dir).env("RUST_BACKTRACE", "0");
+    if item.exercise.test {
+        let color = if options.color { "always" } else { "never" };
+        command.args(["--color", color, "-q"]);
+    }
+    let finished = match process::run(command, Some(timeout), OUTPUT_CAP, &options.cancel) {
+        Ok(finished) => finished,
+        Err(e) => {
+            outcome.verdict = Verdict::ProgramFailed;
+            outcome.output = format!("could not start {}: {e}\n", executable.display());
+            return outcome;
+        }
+    };
+    outcome.output = finished.output.text();
+    if item.exercise.test {
+        outcome.tests = parse_test_counts(&outcome.output);
+    }
+    outcome.verdict = match finished.exit {
+        Exit::Code(0) => Verdict::Done,
+        Exit::Cancelled => Verdict::Cancelled,
+        Exit::TimedOut => Verdict::TimedOut,
+        Exit::Code(_) | Exit::Signal(_) if item.exercise.test => Verdict::TestsFailed,
+        Exit::Code(_) | Exit::Signal(_) => Verdict::ProgramFailed,
+    };
+    if let Exit::Signal(signal) = finished.exit {
+        outcome.output.push_str(&format!(
+            "\n(the process was killed by signal {signal}: a crash or a stack overflow?)\n"
+        ));
+    }
+    outcome
+}
+
+/// Reads libtest's closing line, `test result: FAILED. 5 passed; 2 failed; …`.
+fn parse_test_counts(output: &str) -> Option<TestCounts> {
+    let plain = console::strip_ansi_codes(output);
+    let line = plain
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("test result:"))?;
+    let count = |what: &str| -> Option<u32> {
+        line.split(';')
+            .map(str::trim)
+            .find_map(|part| {
+                part.rsplit_once(". ")
+                    .map_or(part, |(_, p)| p)
+                    .strip_suffix(what)
+            })
+            .and_then(|n| n.trim().parse().ok())
+    };
+    Some(TestCounts {
+        passed: count(" passed")?,
+        failed: count(" failed")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libtest_summary_lines_give_the_counts() {
+        let out = "running 7 tests\n..F.F..\nfailures:\n\ntest result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        assert_eq!(
+            parse_test_counts(out),
+            Some(TestCounts {
+                passed: 5,
+                failed: 2
+            })
+        );
+        let ok = "\u{1b}[32mtest result: ok\u{1b}[0m. 3 passed; 0 failed; 0 ignored";
+        assert_eq!(
+            parse_test_counts(ok),
+            Some(TestCounts {
+                passed: 3,
+                failed: 0
+            })
+        );
+        assert_eq!(parse_test_counts("thread 'main' panicked"), None);
+    }
+}

@@ -1,0 +1,194 @@
+//! `backlings dev check`: for course authors and CI. Every exercise fails as shipped, every
+//! solution passes and is clippy-clean, every entry has a hint and a solution, the exercise
+//! package builds exactly what `info.toml` lists, and no stray files lie around.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{load_course, options};
+use crate::check::{self, Item, Outcome, Verdict};
+use crate::course::Course;
+use crate::error::Result;
+use crate::exercise::{Exercise, Variant};
+use crate::manifest::ExercisePackage;
+use crate::progress::BuildProgress;
+use crate::report;
+
+pub fn run(color: bool, verbose: bool) -> Result<i32> {
+    let (course, package) = load_course()?;
+    let mut problems = course_problems(&course, &package);
+
+    let mut items = Vec::new();
+    for exercise in &course.exercises {
+        items.push(Item::exercise(exercise));
+        if course.root.join(exercise.solution_path()).is_file() {
+            items.push(Item {
+                exercise,
+                variant: Variant::Solution,
+                strict: true,
+            });
+        }
+    }
+    // Only bins the package declares can be built; the missing ones are problems already.
+    items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
+    let progress = BuildProgress::new();
+    let outcomes = check::check_all(
+        &course,
+        &package,
+        &items,
+        &options(color, &progress, items.len()),
+    )?;
+    drop(progress);
+
+    let mut failed_exercises = BTreeSet::new();
+    let mut details = Vec::new();
+    for exercise in &course.exercises {
+        for problem in entry_problems(exercise, &course, &package) {
+            problems.push((exercise.name.clone(), problem));
+        }
+    }
+    for (item, outcome) in items.iter().zip(&outcomes) {
+        if let Some(problem) = outcome_problem(item, outcome) {
+            problems.push((item.exercise.name.clone(), problem));
+            details.push((item.exercise, item.variant, outcome));
+        }
+    }
+    problems.sort_by_key(|(name, _)| {
+        course
+            .exercises
+            .iter()
+            .position(|e| &e.name == name)
+            .unwrap_or(usize::MAX)
+    });
+    for (name, problem) in &problems {
+        println!("{}", report::line(false, name, problem));
+        failed_exercises.insert(name.as_str());
+    }
+    if verbose {
+        for (exercise, variant, outcome) in details {
+            println!(
+                "\n── {} ({}) ──\n{}",
+                exercise.name,
+                exercise.variant_path(variant).display(),
+                report::outcome(exercise, variant, outcome, &course.root)
+            );
+        }
+    } else if !problems.is_empty() {
+        println!("(run `backlings dev check --verbose` to see the compiler and test output)");
+    }
+
+    let failed = failed_exercises.len();
+    let passed = course.exercises.len() - failed_exercises.iter().filter(|n| **n != COURSE).count();
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// The label of problems that belong to no single exercise.
+const COURSE: &str = "course";
+
+fn outcome_problem(item: &Item, outcome: &Outcome) -> Option<String> {
+    match item.variant {
+        Variant::Exercise if outcome.verdict == Verdict::Done && !item.exercise.skip_check_unsolved => Some(
+            "passes as shipped: it must fail until the learner fixes it (or set skip_check_unsolved = true)".to_string(),
+        ),
+        Variant::Exercise => None,
+        Variant::Solution if outcome.verdict == Verdict::Done => None,
+        Variant::Solution => Some(format!(
+            "the solution {}: {}",
+            item.exercise.solution_path().display(),
+            outcome.verdict.summary()
+        )),
+    }
+}
+
+fn entry_problems(exercise: &Exercise, course: &Course, package: &ExercisePackage) -> Vec<String> {
+    let mut problems = Vec::new();
+    if exercise.hint.is_empty() {
+        problems.push("has no hint".to_string());
+    }
+    let solution = exercise.solution_path();
+    if !course.root.join(&solution).is_file() {
+        problems.push(format!(
+            "has no solution: {} is missing",
+            solution.display()
+        ));
+    }
+    for variant in [Variant::Exercise, Variant::Solution] {
+        let bin = exercise.bin_name(variant);
+        let expected = exercise.variant_path(variant);
+        match package.bins.get(&bin) {
+            None => problems.push(format!(
+                "{} has no [[bin]] {bin:?} (path {:?})",
+                package.manifest_path.display(),
+                expected.display().to_string()
+            )),
+            Some(path) if *path != expected => problems.push(format!(
+                "the [[bin]] {bin:?} builds {}, but info.toml says {}",
+                path.display(),
+                expected.display()
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+/// Problems of the course as a whole: bins nobody listed, files nobody uses.
+fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let listed: BTreeSet<String> = course
+        .exercises
+        .iter()
+        .flat_map(|e| [e.bin_name(Variant::Exercise), e.bin_name(Variant::Solution)])
+        .collect();
+    for bin in package.bins.keys().filter(|b| !listed.contains(*b)) {
+        problems.push((
+            COURSE.to_string(),
+            format!(
+                "{} builds {bin:?}, which is not an exercise of info.toml (remove the [[bin]] or add the exercise)",
+                package.manifest_path.display()
+            ),
+        ));
+    }
+    let expected: BTreeSet<PathBuf> = course
+        .exercises
+        .iter()
+        .flat_map(|e| [e.path(), e.solution_path()])
+        .collect();
+    for top in ["exercises", "solutions"] {
+        for file in files_under(&course.root, Path::new(top)) {
+            let is_readme = file.file_name().is_some_and(|n| n == "README.md");
+            if !expected.contains(&file) && !is_readme {
+                problems.push((
+                    COURSE.to_string(),
+                    format!(
+                        "stray file {}: no exercise of info.toml uses it",
+                        file.display()
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Every file below `root/dir`, relative to `root`, sorted.
+fn files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let relative = dir.join(entry.file_name());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(relative);
+            } else {
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    files
+}

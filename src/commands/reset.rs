@@ -1,0 +1,76 @@
+//! `backlings reset NAME`: put the shipped version of an exercise back, after keeping the
+//! learner's version in a backup file. Nothing a learner wrote is ever lost.
+
+use std::path::{Path, PathBuf};
+
+use super::{load_course, load_state};
+use crate::error::{Error, Result};
+use crate::shipped;
+use crate::state::{self, DATA_DIR};
+
+pub fn run(name: &str) -> Result<i32> {
+    let (course, _) = load_course()?;
+    let mut state = load_state(&course)?;
+    let exercise = &course.exercises[course.find(name)?];
+    let relative = exercise.path();
+    let message = reset_file(
+        &course.root,
+        &relative,
+        &exercise.name,
+        state.shipped_commit.as_deref(),
+    )?;
+    println!("{message}");
+    state.set_done(&exercise.name, false);
+    state.save(&course)?;
+    Ok(0)
+}
+
+/// Restores `relative` from the shipped version, backing up what is there first. Returns
+/// the message for the learner.
+pub fn reset_file(
+    root: &Path,
+    relative: &Path,
+    name: &str,
+    commit: Option<&str>,
+) -> Result<String> {
+    let shipped = shipped::shipped_contents(root, commit, relative)?;
+    let path = root.join(relative);
+    let mine = match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io("read", &path, e)),
+    };
+    if mine.as_deref() == Some(shipped.as_slice()) {
+        return Ok(format!(
+            "{} is already as shipped: nothing to reset.",
+            relative.display()
+        ));
+    }
+    let backup = match &mine {
+        Some(bytes) => {
+            let backup = free_backup_path(root, name);
+            state::write_atomically(&backup, bytes)?;
+            Some(backup)
+        }
+        None => None,
+    };
+    state::write_atomically(&path, &shipped)?;
+    Ok(match backup {
+        Some(backup) => format!(
+            "Reset {} to the shipped version.\nYour version is saved as {}",
+            relative.display(),
+            backup.strip_prefix(root).unwrap_or(&backup).display()
+        ),
+        None => format!("Restored {} (it was missing).", relative.display()),
+    })
+}
+
+/// `.backlings/backups/NAME.N.rs` with the first N not yet taken: backups never overwrite
+/// each other.
+fn free_backup_path(root: &Path, name: &str) -> PathBuf {
+    let dir = root.join(DATA_DIR).join("backups");
+    (1..)
+        .map(|n| dir.join(format!("{name}.{n}.rs")))
+        .find(|p| !p.exists())
+        .expect("some number is free")
+}

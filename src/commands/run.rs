@@ -1,0 +1,57 @@
+//! `backlings run [NAME]`: check one exercise and print the verdict.
+
+use console::style;
+
+use super::{load_course, load_state, options, require_bin};
+use crate::check::{self, Item, Verdict};
+use crate::error::Result;
+use crate::exercise::Variant;
+use crate::progress::BuildProgress;
+use crate::report;
+
+/// Checks `name` (default: the current exercise). Exit code 0 when it is done, 1 when not.
+pub fn run(name: Option<String>, color: bool) -> Result<i32> {
+    let (course, package) = load_course()?;
+    let mut state = load_state(&course)?;
+    let index = match name {
+        Some(name) => course.find(&name)?,
+        None => state.current,
+    };
+    let exercise = &course.exercises[index];
+    require_bin(&package, &exercise.name, exercise.path())?;
+
+    let progress = BuildProgress::new();
+    let outcome = check::check_one(
+        &course,
+        &package,
+        Item::exercise(exercise),
+        &options(color, &progress, 1),
+    )?;
+    drop(progress);
+    print!(
+        "{}",
+        report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
+    );
+
+    let done = outcome.verdict == Verdict::Done;
+    state.set_done(&exercise.name, done);
+    if done && index == state.current {
+        match state.next_pending(&course, index) {
+            Some(next) => {
+                state.current = next;
+                println!(
+                    "Next up: {} ({})",
+                    style(&course.exercises[next].name).bold(),
+                    course.exercises[next].path().display()
+                );
+            }
+            None => {
+                if let Some(message) = &course.final_message {
+                    println!("\n{message}");
+                }
+            }
+        }
+    }
+    state.save(&course)?;
+    Ok(if done { 0 } else { 1 })
+}

@@ -1,0 +1,415 @@
+//! The course file, `info.toml`: the ordered list of exercises and the messages around them.
+//!
+//! The format is a superset of rustlings' third-party format, so a rustlings course loads
+//! unchanged; backlings adds `spec` (links to the standards an exercise follows) and `timeout`.
+//! Every problem is reported with the file, line and column it comes from and how to fix it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::exercise::Exercise;
+
+/// The name of the course file in a course directory.
+pub const INFO_FILE: &str = "info.toml";
+
+/// Seconds an exercise's program or tests may run when `timeout` is not given.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
+
+/// The largest `timeout` accepted: beyond an hour it is surely a typo.
+const MAX_TIMEOUT_SECS: u64 = 3600;
+
+/// A loaded, validated course.
+#[derive(Debug)]
+pub struct Course {
+    /// The course directory: where `info.toml`, `exercises/` and `solutions/` are.
+    pub root: PathBuf,
+    pub welcome_message: Option<String>,
+    pub final_message: Option<String>,
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InfoFile {
+    format_version: Spanned<i64>,
+    welcome_message: Option<String>,
+    final_message: Option<String>,
+    #[serde(default)]
+    exercises: Vec<Spanned<ExerciseEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExerciseEntry {
+    name: Spanned<String>,
+    dir: Option<Spanned<String>>,
+    #[serde(default = "default_true")]
+    test: bool,
+    #[serde(default)]
+    strict_clippy: bool,
+    #[serde(default)]
+    hint: String,
+    #[serde(default)]
+    skip_check_unsolved: bool,
+    #[serde(default)]
+    spec: Vec<String>,
+    timeout: Option<Spanned<i64>>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Course {
+    /// Loads `info.toml` from `root` and checks it: names, directories, exercise files.
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join(INFO_FILE);
+        let source = std::fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::usage(format!(
+                    "no course here: {} does not exist.\n  \
+                     Run backlings in a course directory (one with info.toml, exercises/ and solutions/).",
+                    path.display()
+                ))
+            } else {
+                Error::io("read", &path, e)
+            }
+        })?;
+        Self::parse(root, &path, &source)
+    }
+
+    /// Parses and validates the text of a course file. `path` is only used in messages.
+    pub fn parse(root: &Path, path: &Path, source: &str) -> Result<Self> {
+        let located = |span: Option<Range<usize>>, message: &str, help: &str| {
+            Error::usage(render_located(path, source, span, message, help))
+        };
+        let info: InfoFile = toml::from_str(source).map_err(|e| {
+            located(
+                e.span(),
+                e.message(),
+                "fix the entry; the README's \"Writing a course\" section lists every field",
+            )
+        })?;
+
+        if *info.format_version.get_ref() != 1 {
+            return Err(located(
+                Some(info.format_version.span()),
+                &format!(
+                    "unsupported format_version {}",
+                    info.format_version.get_ref()
+                ),
+                "this backlings reads format_version = 1",
+            ));
+        }
+        if info.exercises.is_empty() {
+            return Err(located(
+                None,
+                "the course lists no exercises",
+                "add an [[exercises]] table for each exercise, in learning order",
+            ));
+        }
+
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut exercises = Vec::with_capacity(info.exercises.len());
+        for entry in info.exercises {
+            let entry_span = entry.span();
+            let entry = entry.into_inner();
+            let name_span = entry.name.span();
+            let name = entry.name.into_inner();
+            if !is_valid_name(&name) {
+                return Err(located(
+                    Some(name_span),
+                    &format!("invalid exercise name {name:?}"),
+                    "names may only use a-z, 0-9 and _ (they become file and binary names)",
+                ));
+            }
+            if let Some(first) = seen.get(&name) {
+                let (line, _) = line_col(source, first.start);
+                return Err(located(
+                    Some(name_span),
+                    &format!("duplicate exercise name {name:?} (first used on line {line})"),
+                    "every exercise needs a unique name; rename one of them",
+                ));
+            }
+            seen.insert(name.clone(), name_span.clone());
+
+            let dir = match entry.dir {
+                Some(dir) => {
+                    let span = dir.span();
+                    let dir = dir.into_inner();
+                    if !is_valid_dir(&dir) {
+                        return Err(located(
+                            Some(span),
+                            &format!("invalid dir {dir:?}: it must stay inside exercises/"),
+                            "use one folder name such as \"01_http\" (no '/', '\\', '..' or absolute paths)",
+                        ));
+                    }
+                    Some(dir)
+                }
+                None => None,
+            };
+
+            let timeout = match entry.timeout {
+                Some(t) => {
+                    let secs = *t.get_ref();
+                    if !(1..=MAX_TIMEOUT_SECS as i64).contains(&secs) {
+                        return Err(located(
+                            Some(t.span()),
+                            &format!("invalid timeout {secs}"),
+                            &format!("give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS}"),
+                        ));
+                    }
+                    Duration::from_secs(secs as u64)
+                }
+                None => Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            };
+
+            let exercise = Exercise {
+                name,
+                dir,
+                test: entry.test,
+                strict_clippy: entry.strict_clippy,
+                hint: entry.hint.trim().to_string(),
+                skip_check_unsolved: entry.skip_check_unsolved,
+                spec: entry.spec,
+                timeout,
+            };
+            let file = root.join(exercise.path());
+            if !file.is_file() {
+                return Err(located(
+                    Some(entry_span.start..name_span.end),
+                    &format!(
+                        "exercise {:?}: {} does not exist",
+                        exercise.name,
+                        exercise.path().display()
+                    ),
+                    "create the file, or fix this entry's name and dir",
+                ));
+            }
+            exercises.push(exercise);
+        }
+
+        Ok(Self {
+            root: root.to_path_buf(),
+            welcome_message: non_empty(info.welcome_message),
+            final_message: non_empty(info.final_message),
+            exercises,
+        })
+    }
+
+    /// The exercise called `name`, or an error that says how to list the names.
+    pub fn find(&self, name: &str) -> Result<usize> {
+        self.exercises
+            .iter()
+            .position(|e| e.name == name)
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "no exercise named {name:?} in this course.\n  Run `backlings list` to see the names."
+                ))
+            })
+    }
+}
+
+fn non_empty(message: Option<String>) -> Option<String> {
+    message
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+}
+
+/// Exercise names become file names and binary names: keep them to `[a-z0-9_]`.
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A chapter folder: one plain path component, so it cannot leave `exercises/`.
+fn is_valid_dir(dir: &str) -> bool {
+    !dir.is_empty()
+        && dir != "."
+        && dir != ".."
+        && dir
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+        && !dir.starts_with('.')
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = source[line_start..offset].chars().count() + 1;
+    (line, column)
+}
+
+/// An error message in the compiler's style: `path:line:column`, the line itself, a caret
+/// under the span, and what to do about it.
+fn render_located(
+    path: &Path,
+    source: &str,
+    span: Option<Range<usize>>,
+    message: &str,
+    help: &str,
+) -> String {
+    let Some(span) = span else {
+        return format!("{}: {message}\n  help: {help}", path.display());
+    };
+    let (line, column) = line_col(source, span.start);
+    let text = source.lines().nth(line - 1).unwrap_or("");
+    let width = source[span.clone()]
+        .lines()
+        .next()
+        .map_or(1, |l| l.chars().count())
+        .max(1);
+    let gutter = line.to_string().len();
+    format!(
+        "{}:{line}:{column}: {message}\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {}{}\n  help: {help}",
+        path.display(),
+        "",
+        "",
+        " ".repeat(column - 1),
+        "^".repeat(width),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> Result<Course> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("exercises/01_ch")).unwrap();
+        std::fs::write(dir.path().join("exercises/01_ch/one.rs"), "").unwrap();
+        std::fs::write(dir.path().join("exercises/two.rs"), "").unwrap();
+        Course::parse(dir.path(), Path::new("info.toml"), source)
+    }
+
+    fn error(source: &str) -> String {
+        parse(source).unwrap_err().message
+    }
+
+    const ONE: &str =
+        "format_version = 1\n[[exercises]]\nname = \"one\"\ndir = \"01_ch\"\nhint = \"h\"\n";
+
+    #[test]
+    fn a_minimal_course_loads_with_defaults() {
+        let course = parse(ONE).unwrap();
+        let ex = &course.exercises[0];
+        assert_eq!(ex.name, "one");
+        assert!(ex.test);
+        assert!(!ex.strict_clippy);
+        assert_eq!(ex.timeout, Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+        assert_eq!(ex.path(), Path::new("exercises/01_ch/one.rs"));
+    }
+
+    #[test]
+    fn backlings_additions_and_rustlings_fields_are_read() {
+        let course = parse(
+            "format_version = 1\nwelcome_message = \" hi \"\n[[exercises]]\nname = \"two\"\ntest = false\n\
+             strict_clippy = true\nskip_check_unsolved = true\nhint = \"\"\"\n  look\n\"\"\"\n\
+             spec = [\"https://www.rfc-editor.org/rfc/rfc9110\"]\ntimeout = 3\n",
+        )
+        .unwrap();
+        let ex = &course.exercises[0];
+        assert_eq!(course.welcome_message.as_deref(), Some("hi"));
+        assert_eq!(ex.dir, None);
+        assert_eq!(ex.path(), Path::new("exercises/two.rs"));
+        assert!(!ex.test && ex.strict_clippy && ex.skip_check_unsolved);
+        assert_eq!(ex.hint, "look");
+        assert_eq!(ex.spec, ["https://www.rfc-editor.org/rfc/rfc9110"]);
+        assert_eq!(ex.timeout, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_syntax_error_names_line_and_column() {
+        let msg = error("format_version = 1\n[[exercises]\n");
+        assert!(msg.starts_with("info.toml:2:"), "{msg}");
+    }
+
+    #[test]
+    fn a_type_error_names_the_field_position() {
+        let msg = error(&ONE.replace("hint = \"h\"", "hint = \"h\"\ntest = \"yes\""));
+        assert!(msg.starts_with("info.toml:6:8:"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_field_is_rejected_with_its_position() {
+        let msg = error(&format!("{ONE}colour = \"red\"\n"));
+        assert!(msg.starts_with("info.toml:6:1:"), "{msg}");
+        assert!(msg.contains("colour"), "{msg}");
+    }
+
+    #[test]
+    fn a_duplicate_name_points_at_the_second_and_names_the_first() {
+        let msg = error(&format!("{ONE}{}", &ONE[19..]));
+        assert!(
+            msg.starts_with(
+                "info.toml:7:8: duplicate exercise name \"one\" (first used on line 3)"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn names_outside_the_allowed_characters_are_rejected() {
+        for bad in ["One", "a-b", "a b", "../x", ""] {
+            let msg = error(&ONE.replace("\"one\"", &format!("{bad:?}")));
+            assert!(msg.contains("invalid exercise name"), "{bad}: {msg}");
+            assert!(msg.starts_with("info.toml:3:8:"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn dirs_that_leave_the_course_are_rejected() {
+        for bad in ["..", "/etc", "a/b", "a\\\\b", "", ".hidden"] {
+            let msg = error(&ONE.replace("\"01_ch\"", &format!("\"{bad}\"")));
+            assert!(msg.contains("must stay inside exercises/"), "{bad}: {msg}");
+            assert!(msg.starts_with("info.toml:4:7:"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn a_missing_exercise_file_is_reported_at_its_entry() {
+        let msg = error(&ONE.replace("\"one\"", "\"three\""));
+        assert!(
+            msg.starts_with(
+                "info.toml:2:1: exercise \"three\": exercises/01_ch/three.rs does not exist"
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("help: create the file"), "{msg}");
+    }
+
+    #[test]
+    fn other_format_versions_and_empty_courses_are_rejected() {
+        assert!(error(&ONE.replace("= 1", "= 2")).contains("unsupported format_version 2"));
+        assert!(error("format_version = 1\n").contains("lists no exercises"));
+    }
+
+    #[test]
+    fn timeouts_must_be_positive() {
+        let msg = error(&format!("{ONE}timeout = 0\n"));
+        assert!(
+            msg.starts_with("info.toml:6:11: invalid timeout 0"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn the_caret_sits_under_the_span() {
+        let msg = error(&ONE.replace("\"one\"", "\"One\""));
+        assert!(
+            msg.contains("3 | name = \"One\"\n  |        ^^^^^\n"),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! One exercise of a course: its files, its binary names, and how it is checked.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// An entry of `info.toml`, validated.
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub name: String,
+    /// The chapter folder under `exercises/` and `solutions/`; `None` for a flat course.
+    pub dir: Option<String>,
+    /// `true`: the exercise is done when its tests pass; `false`: when its `main` exits 0.
+    pub test: bool,
+    /// Clippy must report nothing, not even warnings.
+    pub strict_clippy: bool,
+    pub hint: String,
+    /// The shipped version already passes (e.g. a "read this" exercise): `dev check` does not
+    /// require it to fail.
+    pub skip_check_unsolved: bool,
+    /// Links to the standards the exercise follows.
+    pub spec: Vec<String>,
+    /// How long its tests or program may run.
+    pub timeout: Duration,
+}
+
+/// Which of an exercise's two files is meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Variant {
+    /// The file the learner edits, under `exercises/`.
+    Exercise,
+    /// The reference solution, under `solutions/`.
+    Solution,
+}
+
+impl Exercise {
+    /// The learner's file, relative to the course directory.
+    pub fn path(&self) -> PathBuf {
+        self.file_in("exercises")
+    }
+
+    /// The reference solution, relative to the course directory.
+    pub fn solution_path(&self) -> PathBuf {
+        self.file_in("solutions")
+    }
+
+    /// The file of `variant`, relative to the course directory.
+    pub fn variant_path(&self, variant: Variant) -> PathBuf {
+        match variant {
+            Variant::Exercise => self.path(),
+            Variant::Solution => self.solution_path(),
+        }
+    }
+
+    /// The cargo binary target that builds `variant` (rustlings' convention: `X` and `X_sol`).
+    pub fn bin_name(&self, variant: Variant) -> String {
+        match variant {
+            Variant::Exercise => self.name.clone(),
+            Variant::Solution => format!("{}_sol", self.name),
+        }
+    }
+
+    /// The chapter shown in lists: the folder, or `-` for a flat course.
+    pub fn chapter(&self) -> &str {
+        self.dir.as_deref().unwrap_or("-")
+    }
+
+    fn file_in(&self, top: &str) -> PathBuf {
+        let mut path = PathBuf::from(top);
+        if let Some(dir) = &self.dir {
+            path.push(dir);
+        }
+        path.push(format!("{}.rs", self.name));
+        path
+    }
+}

@@ -1,0 +1,96 @@
+//! backlings: a rustlings-style exercise runner whose bundled course teaches the backend
+//! developer roadmap. See the README for the learner's loop and the course format.
+
+mod cargo;
+mod check;
+mod commands;
+mod course;
+mod error;
+mod exercise;
+mod manifest;
+mod process;
+mod progress;
+mod report;
+mod shipped;
+mod state;
+mod watch;
+
+use clap::{Parser, Subcommand};
+
+/// Learn backend development by fixing small Rust programs, one save at a time.
+///
+/// Run without a command in a course directory to start watch mode: edit the current
+/// exercise, save, and see the verdict.
+#[derive(Parser)]
+#[command(name = "backlings", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check one exercise (default: the current one) and print the result. Exit code 0 when
+    /// it is done, 1 when not.
+    Run {
+        /// The exercise's name, as in `backlings list`.
+        name: Option<String>,
+    },
+    /// Show the hint of an exercise (default: the current one) and the standards it follows.
+    Hint {
+        /// The exercise's name, as in `backlings list`.
+        name: Option<String>,
+    },
+    /// List every exercise with its chapter and status; `>` marks the current one.
+    List,
+    /// Restore the shipped version of an exercise. Your version is first saved in
+    /// .backlings/backups/, and the message says where.
+    Reset {
+        /// The exercise's name, as in `backlings list`.
+        name: String,
+    },
+    /// Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 only
+    /// when all pass.
+    Verify,
+    /// Tools for course authors and CI.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Check the course: every exercise fails as shipped, every solution passes (clippy
+    /// clean), every entry has a hint and a solution, the manifest matches info.toml, no
+    /// stray files. Prints one line per problem and `N passed, M failed`; exit code 0 only
+    /// when all is well.
+    Check {
+        /// Also print the compiler and test output behind each problem.
+        #[arg(long)]
+        verbose: bool,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let color = report::init_color();
+    let result = match cli.command {
+        None => watch::run(color),
+        Some(Command::Run { name }) => commands::run::run(name, color),
+        Some(Command::Hint { name }) => commands::hint::run(name),
+        Some(Command::List) => commands::list::run(),
+        Some(Command::Reset { name }) => commands::reset::run(&name),
+        Some(Command::Verify) => commands::verify::run(color),
+        Some(Command::Dev {
+            command: DevCommand::Check { verbose },
+        }) => commands::dev_check::run(color, verbose),
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("{} {}", console::style("error:").red().bold(), e.message);
+            std::process::exit(e.exit_code);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The exercise package: the Cargo manifest whose `[[bin]]` targets are the exercises (`X`)
+//! and their solutions (`X_sol`).
+//!
+//! In a rustlings-format course it is the course's own `Cargo.toml`. In a course that also
+//! holds other packages (this repository: the runner at the root, the course in `course/`),
+//! the root manifest is a workspace and the exercise package is the member that declares bins.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The manifest of the package that builds the exercises.
+#[derive(Debug)]
+pub struct ExercisePackage {
+    /// Absolute or course-relative path of the package's `Cargo.toml`.
+    pub manifest_path: PathBuf,
+    /// Declared bins: name → source path, normalised relative to the course directory.
+    pub bins: BTreeMap<String, PathBuf>,
+}
+
+impl ExercisePackage {
+    /// Finds the exercise package of the course in `root`.
+    pub fn locate(root: &Path) -> Result<Self> {
+        let root_manifest = root.join("Cargo.toml");
+        let table = read_manifest(&root_manifest)?;
+        if table.contains_key("package") && table.contains_key("bin") {
+            return Self::from_table(root, &root_manifest, &table);
+        }
+        let members = table
+            .get("workspace")
+            .and_then(|w| w.get("members"))
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str());
+        for member in members {
+            let manifest = root.join(member).join("Cargo.toml");
+            let member_table = read_manifest(&manifest)?;
+            if member_table.contains_key("bin") {
+                return Self::from_table(root, &manifest, &member_table);
+            }
+        }
+        Err(Error::usage(format!(
+            "{} declares no exercise binaries, and no workspace member does.\n  \
+             The exercise package lists each exercise as a [[bin]] target: \
+             {{ name = \"X\", path = \"exercises/<dir>/X.rs\" }} and {{ name = \"X_sol\", path = \"solutions/<dir>/X.rs\" }}.",
+            root_manifest.display()
+        )))
+    }
+
+    fn from_table(root: &Path, manifest: &Path, table: &toml::Table) -> Result<Self> {
+        let package_dir = manifest.parent().unwrap_or(root);
+        let mut bins = BTreeMap::new();
+        for bin in table["bin"].as_array().into_iter().flatten() {
+            let (Some(name), Some(path)) = (
+                bin.get("name").and_then(|n| n.as_str()),
+                bin.get("path").and_then(|p| p.as_str()),
+            ) else {
+                return Err(Error::usage(format!(
+                    "{}: every [[bin]] needs a `name` and a `path`",
+                    manifest.display()
+                )));
+            };
+            let relative = relative_to(root, &package_dir.join(path));
+            bins.insert(name.to_string(), relative);
+        }
+        Ok(Self {
+            manifest_path: manifest.to_path_buf(),
+            bins,
+        })
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    text.parse::<toml::Table>()
+        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))
+}
+
+/// `path` relative to `root`, with `.` and `..` resolved lexically (no file system access, so
+/// a missing file still gets a comparable path).
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    let normalise = |p: &Path| {
+        let mut out: Vec<Component> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out.into_iter().collect::<PathBuf>()
+    };
+    let (root, path) = (normalise(root), normalise(path));
+    path.strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rustlings_manifest_at_the_root_is_the_exercise_package() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "bin = [\n  { name = \"a\", path = \"exercises/01/a.rs\" },\n  { name = \"a_sol\", path = \"solutions/01/a.rs\" },\n]\n\n[package]\nname = \"x\"\n",
+        )
+        .unwrap();
+        let package = ExercisePackage::locate(dir.path()).unwrap();
+        assert_eq!(package.manifest_path, dir.path().join("Cargo.toml"));
+        assert_eq!(package.bins["a"], Path::new("exercises/01/a.rs"));
+        assert_eq!(package.bins["a_sol"], Path::new("solutions/01/a.rs"));
+    }
+
+    #[test]
+    fn a_workspace_member_with_bins_is_the_exercise_package() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("course")).unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[package]\nname = \"runner\"\n[workspace]\nmembers = [\"course\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("course/Cargo.toml"),
+            "[package]\nname = \"c\"\n[[bin]]\nname = \"a\"\npath = \"../exercises/01/a.rs\"\n",
+        )
+        .unwrap();
+        let package = ExercisePackage::locate(dir.path()).unwrap();
+        assert_eq!(package.manifest_path, dir.path().join("course/Cargo.toml"));
+        assert_eq!(package.bins["a"], Path::new("exercises/01/a.rs"));
+    }
+
+    #[test]
+    fn no_bins_anywhere_is_an_error_that_explains_the_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        let err = ExercisePackage::locate(dir.path()).unwrap_err();
+        assert!(
+            err.message.contains("declares no exercise binaries"),
+            "{err}"
+        );
+    }
+}

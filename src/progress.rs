@@ -1,0 +1,106 @@
+//! Showing cargo's progress while a build takes a while, above all the first build of a
+//! course's dependencies (2–3 minutes on 2 cores): never a silent wait.
+
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cargo::{Progress, ProgressFn};
+
+/// A progress display for one command's builds; cleared when dropped.
+pub struct BuildProgress {
+    shown: Arc<Mutex<Shown>>,
+}
+
+#[derive(Default)]
+struct Shown {
+    bar: Option<ProgressBar>,
+    /// Without a terminal: the last tenth printed.
+    last_tenth: Option<u32>,
+    announced: bool,
+    /// Decided at the first report: this build compiles dependencies.
+    deps: Option<bool>,
+    said_waiting: bool,
+}
+
+/// How many units a build of `bins` exercise binaries compiles by itself (the bins and the
+/// course's support library); more than that means dependencies are being built.
+fn own_units(bins: usize) -> u32 {
+    bins as u32 + 2
+}
+
+impl BuildProgress {
+    pub fn new() -> Self {
+        Self {
+            shown: Arc::default(),
+        }
+    }
+
+    /// The callback to hand to a build of `bins` binaries.
+    pub fn callback(&self, bins: usize) -> ProgressFn {
+        let shown = self.shown.clone();
+        let terminal = std::io::stderr().is_terminal();
+        Arc::new(move |progress| {
+            let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
+            match progress {
+                Progress::WaitingForLock => {
+                    if !shown.said_waiting {
+                        shown.said_waiting = true;
+                        eprintln!(
+                            "Waiting for another cargo to finish (rust-analyzer or a build in another terminal)…"
+                        );
+                    }
+                }
+                Progress::Units { done, total } => {
+                    // Cargo counts fresh units too: only units still to build say whether
+                    // dependencies are being compiled.
+                    if shown.deps.is_none() {
+                        shown.deps = Some(total - done.min(total) > own_units(bins));
+                    }
+                    let deps = shown.deps == Some(true);
+                    if !shown.announced && deps {
+                        shown.announced = true;
+                        eprintln!(
+                            "Building the course's dependencies ({total} units). This happens once, \
+                             and takes a few minutes on a small machine."
+                        );
+                    }
+                    if terminal {
+                        if !deps && total - done.min(total) < 3 {
+                            return;
+                        }
+                        let bar = shown.bar.get_or_insert_with(|| {
+                            let bar = ProgressBar::new(u64::from(total));
+                            bar.set_style(
+                                ProgressStyle::with_template(
+                                    "{bar:40.cyan/blue} {pos}/{len} units {msg}",
+                                )
+                                .expect("the template is valid")
+                                .progress_chars("=> "),
+                            );
+                            bar
+                        });
+                        bar.set_length(u64::from(total));
+                        bar.set_position(u64::from(done));
+                    } else if deps {
+                        let tenth = done * 10 / total.max(1);
+                        if shown.last_tenth != Some(tenth) {
+                            shown.last_tenth = Some(tenth);
+                            eprintln!("  built {done}/{total} units");
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+impl Drop for BuildProgress {
+    fn drop(&mut self) {
+        let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(bar) = &shown.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

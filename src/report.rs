@@ -1,0 +1,151 @@
+//! Turning an outcome into what a person reads: compiler messages, the failing tests'
+//! messages, and one closing line that says what to do next. Colour on a terminal, plain text
+//! otherwise or with `NO_COLOR`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use console::style;
+
+use crate::check::{Outcome, Verdict};
+use crate::exercise::{Exercise, Variant};
+
+/// Whether to colour output: a terminal, `NO_COLOR` unset, `TERM` not `dumb`. Also tells the
+/// `console` crate, so every `style(..)` follows the same decision.
+pub fn init_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let color = std::io::stdout().is_terminal() && !no_color && !dumb;
+    console::set_colors_enabled(color);
+    console::set_colors_enabled_stderr(color);
+    color
+}
+
+/// `path` as a link that terminals open on click (OSC 8), when colour is on.
+pub fn file_link(shown: &Path, absolute: &Path) -> String {
+    let text = shown.display().to_string();
+    if !console::colors_enabled() {
+        return text;
+    }
+    format!(
+        "\x1b]8;;file://{}\x1b\\{}\x1b]8;;\x1b\\",
+        absolute.display(),
+        style(text).underlined()
+    )
+}
+
+/// The full report of one check: messages, output, and a closing line.
+pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &Path) -> String {
+    let mut text = String::new();
+    let push_block = |text: &mut String, block: &str| {
+        if !block.trim().is_empty() {
+            text.push_str(block.trim_end());
+            text.push_str("\n\n");
+        }
+    };
+    let name = style(&exercise.name).bold();
+    match outcome.verdict {
+        Verdict::Done => {
+            push_block(&mut text, &outcome.diagnostics);
+            if !exercise.test {
+                push_block(&mut text, &outcome.output);
+            }
+            text.push_str(&format!("{} {name} is done!\n", style("✓").green().bold()));
+            if variant == Variant::Exercise {
+                let solution = exercise.solution_path();
+                if root.join(&solution).is_file() {
+                    text.push_str(&format!(
+                        "  Compare with the reference solution: {}\n",
+                        file_link(&solution, &root.join(&solution))
+                    ));
+                }
+            }
+        }
+        Verdict::CompileError => {
+            push_block(&mut text, &outcome.diagnostics);
+            text.push_str(&format!(
+                "{} {name} does not compile yet: fix the first error above, then save.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::TestsFailed => {
+            push_block(&mut text, &outcome.diagnostics);
+            push_block(&mut text, failures(&outcome.output));
+            let counts = match outcome.tests {
+                Some(c) => format!("{} of {} tests fail", c.failed, c.passed + c.failed),
+                None => "the tests fail".to_string(),
+            };
+            text.push_str(&format!(
+                "{} {name}: {counts}. Read the first failure above, fix the code, then save.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::ProgramFailed => {
+            push_block(&mut text, &outcome.diagnostics);
+            push_block(&mut text, &outcome.output);
+            text.push_str(&format!(
+                "{} {name}: the program did not exit successfully.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::TimedOut => {
+            push_block(&mut text, &outcome.output);
+            text.push_str(&format!(
+                "{} {name} timed out after {} s (an infinite loop?)\n",
+                style("✗").red().bold(),
+                outcome.timeout_secs
+            ));
+        }
+        Verdict::ClippyWarnings => {
+            push_block(&mut text, &outcome.diagnostics);
+            text.push_str(&format!(
+                "{} {name} works, but clippy has warnings, and this exercise must be clippy-clean.\n",
+                style("✗").yellow().bold()
+            ));
+        }
+        Verdict::Cancelled => {
+            text.push_str(&format!("{name}: check cancelled.\n"));
+        }
+    }
+    text
+}
+
+/// One line for `verify` and `dev check`.
+pub fn line(ok: bool, label: &str, detail: &str) -> String {
+    let mark = if ok {
+        style("✓").green()
+    } else {
+        style("✗").red()
+    };
+    if detail.is_empty() {
+        format!("{mark} {label}")
+    } else {
+        format!("{mark} {label}: {detail}")
+    }
+}
+
+/// libtest's report from the first failure on: the passing tests' dots are noise.
+fn failures(output: &str) -> &str {
+    let plain_start = output
+        .find("\nfailures:\n")
+        .or_else(|| output.find("\n\u{1b}[0mfailures:"));
+    match plain_start {
+        Some(i) => &output[i + 1..],
+        None => output,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_failures_section_skips_the_progress_dots() {
+        let out = "\nrunning 3 tests\n.F.\nfailures:\n\n---- tests::a stdout ----\nboom\n";
+        assert_eq!(
+            failures(out),
+            "failures:\n\n---- tests::a stdout ----\nboom\n"
+        );
+        assert_eq!(failures("no section"), "no section");
+    }
+}

@@ -1,0 +1,156 @@
+//! What watch mode shows: the verdict on the current exercise, the hint, the course's
+//! progress, the current file as a clickable path, and the keys. Rendering is a pure function
+//! of the app's state, so every change simply redraws.
+
+use console::style;
+
+use crate::commands::hint::hint_text;
+use crate::commands::list;
+use crate::course::Course;
+use crate::exercise::Variant;
+use crate::report;
+use crate::state::State;
+
+use super::{App, Busy, View};
+
+/// The whole screen for the app's current state, `width` × `height` characters.
+pub fn render(app: &App, width: u16, height: u16) -> String {
+    match &app.view {
+        View::List { selected } => list_view(&app.course, &app.state, *selected, height),
+        View::Final => final_view(&app.course),
+        View::Main | View::ConfirmReset => main_view(app, width),
+    }
+}
+
+fn main_view(app: &App, width: u16) -> String {
+    let course = &app.course;
+    let exercise = &course.exercises[app.state.current];
+    let mut out = String::new();
+    if let (true, Some(welcome)) = (app.show_welcome, &course.welcome_message) {
+        out.push_str(welcome);
+        out.push_str("\n\n");
+    }
+    match &app.busy {
+        Some(Busy::Checking { progress }) => {
+            out.push_str(&format!("Checking {}…", style(&exercise.name).bold()));
+            if let Some((done, total)) = progress {
+                out.push_str(&format!(
+                    "\nBuilding the course's dependencies: {done}/{total} units. \
+                     This happens once, and takes a few minutes on a small machine."
+                ));
+            }
+            out.push('\n');
+        }
+        Some(Busy::CheckingAll) => out.push_str("Checking every exercise…\n"),
+        None => match &app.last {
+            Some(last) if last.index == app.state.current => out.push_str(&report::outcome(
+                exercise,
+                Variant::Exercise,
+                &last.outcome,
+                &course.root,
+            )),
+            _ => {}
+        },
+    }
+    if app.show_hint {
+        out.push('\n');
+        out.push_str(&hint_text(exercise));
+    }
+    if let Some(message) = &app.message {
+        out.push('\n');
+        out.push_str(message);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&progress_bar(
+        app.state.done_count(),
+        course.exercises.len(),
+        width,
+    ));
+    out.push('\n');
+    let path = exercise.path();
+    out.push_str(&format!(
+        "Current exercise: {}\n",
+        report::file_link(&path, &course.root.join(&path))
+    ));
+    if matches!(app.view, View::ConfirmReset) {
+        out.push_str(&format!(
+            "{} ",
+            style(format!(
+                "Reset {} to the shipped version? Your version is kept as a backup. (y/n)",
+                exercise.name
+            ))
+            .yellow()
+            .bold()
+        ));
+    } else {
+        out.push_str(&keys_line(app.state.is_done(&exercise.name)));
+    }
+    out
+}
+
+fn keys_line(done: bool) -> String {
+    let key = |k: &str, what: &str| format!("{}:{what}", style(k).bold());
+    let mut keys = Vec::new();
+    if done {
+        keys.push(key("n", "next"));
+    }
+    keys.extend([
+        key("h", "hint"),
+        key("l", "list"),
+        key("r", "check"),
+        key("x", "reset"),
+        key("c", "check all"),
+        key("q", "quit"),
+    ]);
+    keys.join("  ")
+}
+
+/// `Progress: [=====>      ] 3/10`, fitted to the terminal's width.
+fn progress_bar(done: usize, total: usize, width: u16) -> String {
+    let counts = format!(" {done}/{total}");
+    let room = usize::from(width)
+        .saturating_sub("Progress: []".len() + counts.len())
+        .clamp(5, 60);
+    let filled = (done * room).checked_div(total).unwrap_or(0);
+    let mut bar = "=".repeat(filled);
+    if filled < room {
+        bar.push('>');
+        bar.push_str(&" ".repeat(room - filled - 1));
+    }
+    format!("Progress: [{}]{counts}", style(bar).green())
+}
+
+fn list_view(course: &Course, state: &State, selected: usize, height: u16) -> String {
+    let table = list::table(course, state, false);
+    let mut lines = table.lines();
+    let header = lines.next().unwrap_or_default();
+    let rows: Vec<&str> = lines.take(course.exercises.len()).collect();
+    let visible = usize::from(height).saturating_sub(4).max(3);
+    let first = selected
+        .saturating_sub(visible / 2)
+        .min(rows.len().saturating_sub(visible));
+    let mut out = format!("{}\n", style(header).bold());
+    for (i, row) in rows.iter().enumerate().skip(first).take(visible) {
+        if i == selected {
+            out.push_str(&format!("{}\n", style(row).reverse()));
+        } else {
+            out.push_str(row);
+            out.push('\n');
+        }
+    }
+    out.push_str("↑/↓ or j/k: move  Enter: go to exercise  Esc or q: back");
+    out
+}
+
+fn final_view(course: &Course) -> String {
+    let message = course
+        .final_message
+        .as_deref()
+        .unwrap_or("You finished every exercise of the course. Well done!");
+    format!(
+        "{}\n\n{message}\n\n{}",
+        style("✓ All exercises done!").green().bold(),
+        "l:list (to revisit an exercise)  q:quit"
+    )
+}

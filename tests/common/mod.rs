@@ -1,0 +1,173 @@
+//! Shared fixtures: small courses in temporary directories, in rustlings' format (the
+//! exercise package is the course's own Cargo.toml) and with no dependencies, so each builds
+//! in well under a second.
+
+#![allow(dead_code)] // each test file uses its own part of the fixtures
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// An exercise that compiles and whose test passes.
+pub const PASSES: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(1 + 1, 2);\n    }\n}\n";
+
+/// An exercise that compiles but whose test fails with a message.
+pub const FAILS: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert_eq!(1 + 1, 3, \"the sum is wrong\");\n    }\n}\n";
+
+/// An exercise that does not compile.
+pub const BROKEN: &str = "fn main() {\n    let x: u32 = \"not a number\";\n}\n";
+
+/// One exercise of a fixture course.
+pub struct Ex<'a> {
+    pub name: &'a str,
+    pub exercise: &'a str,
+    pub solution: Option<&'a str>,
+    /// Extra lines for its info.toml entry.
+    pub extra: &'a str,
+}
+
+impl<'a> Ex<'a> {
+    /// An exercise in chapter `01_basics` whose solution passes.
+    pub fn new(name: &'a str, exercise: &'a str) -> Self {
+        Self {
+            name,
+            exercise,
+            solution: Some(PASSES),
+            extra: "",
+        }
+    }
+
+    pub fn extra(mut self, extra: &'a str) -> Self {
+        self.extra = extra;
+        self
+    }
+
+    pub fn solution(mut self, solution: Option<&'a str>) -> Self {
+        self.solution = solution;
+        self
+    }
+}
+
+/// A course in a temporary directory, deleted when dropped.
+pub struct TestCourse {
+    pub dir: TempDir,
+}
+
+pub const CHAPTER: &str = "01_basics";
+
+impl TestCourse {
+    /// A course of `exercises` in chapter `01_basics`, with hints, a welcome and a final
+    /// message, and a manifest that builds every exercise and solution.
+    pub fn new(exercises: &[Ex]) -> Self {
+        let course = Self::empty();
+        let mut info = String::from(
+            "format_version = 1\nwelcome_message = \"Welcome to the test course\"\nfinal_message = \"All done, congratulations\"\n",
+        );
+        for ex in exercises {
+            info.push_str(&format!(
+                "\n[[exercises]]\nname = \"{}\"\ndir = \"{CHAPTER}\"\nhint = \"Hint for {}\"\n{}\n",
+                ex.name, ex.name, ex.extra
+            ));
+            course.write(&format!("exercises/{CHAPTER}/{}.rs", ex.name), ex.exercise);
+            if let Some(solution) = ex.solution {
+                course.write(&format!("solutions/{CHAPTER}/{}.rs", ex.name), solution);
+            }
+        }
+        course.write("info.toml", &info);
+        course.write(".gitignore", "/target\n/.backlings\n");
+        let names: Vec<&str> = exercises.iter().map(|e| e.name).collect();
+        course.write_manifest(&names);
+        course
+    }
+
+    /// A directory with nothing in it yet.
+    pub fn empty() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    /// Writes a rustlings-format Cargo.toml with one bin per exercise and solution.
+    pub fn write_manifest(&self, names: &[&str]) {
+        let mut bins = String::from("bin = [\n");
+        for name in names {
+            bins.push_str(&format!(
+                "  {{ name = \"{name}\", path = \"exercises/{CHAPTER}/{name}.rs\" }},\n  {{ name = \"{name}_sol\", path = \"solutions/{CHAPTER}/{name}.rs\" }},\n"
+            ));
+        }
+        bins.push_str("]\n\n[package]\nname = \"test-course\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[profile.dev]\ndebug = 0\n");
+        self.write("Cargo.toml", &bins);
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, relative: &str) -> PathBuf {
+        self.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, contents: &str) {
+        let path = self.file(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.file(relative)).unwrap()
+    }
+
+    /// The path of exercise `name`'s file, relative to the course.
+    pub fn exercise(name: &str) -> String {
+        format!("exercises/{CHAPTER}/{name}.rs")
+    }
+
+    /// `backlings ARGS` in this course, with colour off and no terminal.
+    pub fn backlings(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("backlings").unwrap();
+        cmd.current_dir(self.path())
+            .args(args)
+            .env_remove("NO_COLOR");
+        cmd
+    }
+
+    /// Makes the course a git repository with everything committed, as a clone would be.
+    pub fn git_commit_all(&self, message: &str) {
+        for args in [
+            &["init", "-q", "-b", "main"][..],
+            &["add", "-A"],
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+                "-m",
+                message,
+            ],
+        ] {
+            if args[0] == "init" && self.file(".git").exists() {
+                continue;
+            }
+            let status = StdCommand::new("git")
+                .current_dir(self.path())
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        }
+    }
+}
+
+/// Stdout of a finished command, as text.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Stderr of a finished command, as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

@@ -1,0 +1,88 @@
+//! Progress is kept by exercise name in .backlings/state.toml: it survives a restart and a
+//! reordering of info.toml, and names the course no longer has are dropped with a warning.
+
+mod common;
+
+use common::{Ex, FAILS, PASSES, TestCourse};
+use predicates::prelude::*;
+
+#[test]
+fn progress_survives_a_restart() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
+    course.backlings(&["run"]).assert().success();
+    // A new process reads what the last one wrote.
+    course.backlings(&["list"]).assert().stdout(
+        predicate::str::contains("    1  01_basics  first     done").and(predicate::str::contains(
+            ">   2  01_basics  second    pending",
+        )),
+    );
+}
+
+#[test]
+fn progress_survives_reordering_the_course() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
+    course.backlings(&["run"]).assert().success();
+    let info = course.read("info.toml");
+    let (head, entries) = info.split_once("\n[[exercises]]").unwrap();
+    let (first, second) = entries.split_once("\n[[exercises]]").unwrap();
+    course.write(
+        "info.toml",
+        &format!("{head}\n[[exercises]]{second}\n[[exercises]]{first}"),
+    );
+
+    course.backlings(&["list"]).assert().stdout(
+        predicate::str::contains(">   1  01_basics  second    pending")
+            .and(predicate::str::contains("    2  01_basics  first     done")),
+    );
+}
+
+#[test]
+fn names_no_longer_in_the_course_are_dropped_with_a_warning() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    course.write(
+        ".backlings/state.toml",
+        "current = \"gone\"\ndone = [\"first\", \"removed\"]\n",
+    );
+    course
+        .backlings(&["list"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("\"removed\": dropped").and(predicate::str::contains(
+                "\"gone\" is no longer in the course",
+            )),
+        )
+        .stdout(predicate::str::contains(">   1  01_basics  first     done"));
+}
+
+#[test]
+fn an_unreadable_state_file_is_kept_aside_not_lost() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    course.write(".backlings/state.toml", "this is = not [valid toml\n");
+    course
+        .backlings(&["run"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("could not be read"));
+    assert_eq!(
+        course.read(".backlings/state.toml.unreadable"),
+        "this is = not [valid toml\n"
+    );
+    assert!(
+        course
+            .read(".backlings/state.toml")
+            .contains("done = [\"first\"]")
+    );
+}
+
+#[test]
+fn the_state_file_is_replaced_whole_never_left_as_a_temporary() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
+    course.backlings(&["run"]).assert().success();
+    course.backlings(&["run"]).assert().code(1);
+    let names: Vec<String> = std::fs::read_dir(course.file(".backlings"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["state.toml"]);
+}
