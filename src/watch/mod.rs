@@ -161,6 +161,8 @@ pub fn run(color: bool) -> Result<i32> {
     if let Some(running) = &app.running {
         running.cancel.cancel();
     }
+    // Leave the shell prompt on a line of its own.
+    println!("\r");
     app.state.save(&app.course)?;
     Ok(0)
 }
