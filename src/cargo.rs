@@ -196,10 +196,7 @@ pub fn build(
         };
         record(&mut build, &wanted, mode, message, &paths);
     }
-    let status = child
-        .wait()
-        .map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
-    process::kill_group(child.id());
+    let status = process::finish(child).map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
     build.cargo_stderr = stderr_reader.join().unwrap_or_default();
     build.success = status.success();
     build.cancelled = cancel.is_cancelled();

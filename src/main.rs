@@ -12,6 +12,7 @@ mod process;
 mod progress;
 mod report;
 mod shipped;
+mod signals;
 mod state;
 mod watch;
 
@@ -74,6 +75,7 @@ enum DevCommand {
 
 fn main() {
     let cli = Cli::parse();
+    signals::install(watch::restore_terminal);
     let color = report::init_color();
     let result = match cli.command {
         None => watch::run(color),

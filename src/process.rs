@@ -11,6 +11,27 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+/// Every process group started and not yet reaped, so that a signal that ends backlings can
+/// end them too (they are not in the terminal's foreground group, so Ctrl-C misses them).
+static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// Kills every process group backlings started and has not finished with.
+pub fn kill_all_groups() {
+    for &pgid in GROUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        kill_group(pgid);
+    }
+}
+
+/// Kills what is left of the group led by `pgid` (call before reaping the leader) and stops
+/// tracking it.
+pub fn release_group(pgid: u32) {
+    kill_group(pgid);
+    GROUPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|&g| g != pgid);
+}
+
 /// How much output is kept of one run: enough for any real test report, small enough that
 /// a print loop cannot exhaust memory or flood the terminal.
 pub const OUTPUT_CAP: usize = 1 << 20;
@@ -185,7 +206,7 @@ pub fn run(
     let timed_out = wait_for_exit(&child, timeout);
     // Whatever happened, nothing of the group may outlive the run. The leader is not reaped
     // yet, so its id cannot have been reused.
-    kill_group(child.id());
+    release_group(child.id());
     let status = child.wait()?;
     cancel.unregister();
 
@@ -204,6 +225,14 @@ pub fn run(
     Ok(Finished { exit, output })
 }
 
+/// Waits for a child started with [`spawn_in_group`] to exit, kills whatever is left of its
+/// group (before reaping it, so its id cannot be reused meanwhile), then reaps it.
+pub fn finish(mut child: Child) -> io::Result<ExitStatus> {
+    wait_for_exit(&child, None);
+    release_group(child.id());
+    child.wait()
+}
+
 /// Spawns `command` as the leader of a new process group and registers it with `cancel`.
 /// `None` when the token was cancelled before the process could be registered.
 pub fn spawn_in_group(command: &mut Command, cancel: &Cancel) -> io::Result<Option<Child>> {
@@ -213,7 +242,12 @@ pub fn spawn_in_group(command: &mut Command, cancel: &Cancel) -> io::Result<Opti
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(command, 0);
     let mut child = command.spawn()?;
+    GROUPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(child.id());
     if !cancel.register(child.id()) {
+        release_group(child.id());
         let _ = child.wait();
         return Ok(None);
     }

@@ -99,3 +99,35 @@ fn failing_tests_that_print_a_lot_keep_the_head_and_the_tail() {
     );
     assert!(out.len() < 1_100_000, "kept {} bytes", out.len());
 }
+
+#[test]
+fn a_signal_that_ends_backlings_ends_its_checks_too() {
+    let course =
+        TestCourse::new(&[Ex::new("spin", &spawns_child_then("loop {}")).extra("timeout = 600")]);
+    let mut backlings = std::process::Command::new(assert_cmd::cargo::cargo_bin("backlings"))
+        .current_dir(course.path())
+        .args(["run", "spin"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The test writes its child's pid once it is running; wait for that, not for a time.
+    let pid_file = course.file("grandchild.pid");
+    while std::fs::read_to_string(&pid_file).map_or(true, |s| s.is_empty()) {
+        assert!(
+            backlings.try_wait().unwrap().is_none(),
+            "backlings ended early"
+        );
+        std::thread::yield_now();
+    }
+    let pid = recorded_pid(&course);
+
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe { libc::kill(backlings.id() as libc::pid_t, libc::SIGTERM) };
+    let status = backlings.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + libc::SIGTERM));
+    assert!(
+        !is_running(pid),
+        "the test's child {pid} survived backlings"
+    );
+}

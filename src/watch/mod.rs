@@ -21,14 +21,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::cargo::Progress;
 use crate::check::{self, Item, Options, Outcome, Verdict};
 use crate::commands::reset::reset_file;
-use crate::commands::{load_course, load_state};
+use crate::commands::{self, load_course, load_state};
 use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::manifest::ExercisePackage;
 use crate::process::Cancel;
+use crate::progress::BuildProgress;
 use crate::state::State;
 
 use events::Event;
+
+pub use terminal::restore as restore_terminal;
 
 /// How long to wait after a save for more writes of the same save (editors often write a
 /// file in several steps) before checking.
@@ -109,12 +112,12 @@ pub fn run(color: bool) -> Result<i32> {
     };
     app.state.save(&app.course)?;
 
+    if !all_done {
+        app.first_check()?;
+    }
     let _terminal = terminal::RawTerminal::enter()
         .map_err(|e| Error::usage(format!("could not set up the terminal: {e}")))?;
     events::read_terminal(tx);
-    if !all_done {
-        app.check_current(true);
-    }
     app.draw();
 
     let mut debounce: Option<Instant> = None;
@@ -240,6 +243,39 @@ impl App {
         });
         self.busy = Some(Busy::Checking { progress: None });
         self.message = None;
+    }
+
+    /// The check at start-up, made before the screen is taken over: on a fresh course it
+    /// builds every dependency (minutes), shown as a progress bar fed by cargo's own count.
+    fn first_check(&mut self) -> Result<()> {
+        let index = self.state.current;
+        let path = self.course.root.join(self.course.exercises[index].path());
+        let Ok(bytes) = std::fs::read(&path) else {
+            self.check_current(true); // reports the missing file
+            return Ok(());
+        };
+        if let (true, Some(welcome)) = (self.show_welcome, &self.course.welcome_message) {
+            println!("{welcome}\n");
+        }
+        println!("Checking {}…", self.course.exercises[index].name);
+        let progress = BuildProgress::new();
+        let options = commands::options(self.color, &progress, 1);
+        let exercise = &self.course.exercises[index];
+        let outcome = check::check_one(
+            &self.course,
+            &self.package,
+            Item::exercise(exercise),
+            &options,
+        );
+        drop(progress);
+        self.next_id += 1;
+        self.running = Some(Running {
+            id: self.next_id,
+            index,
+            content: fingerprint(&bytes),
+            cancel: options.cancel,
+        });
+        self.on_checked(self.next_id, outcome)
     }
 
     fn cancel_running(&mut self) {

@@ -28,7 +28,8 @@ impl Drop for RawTerminal {
     }
 }
 
-fn restore() {
+/// Leaves raw mode and shows the cursor; harmless when the terminal is not in raw mode.
+pub fn restore() {
     let _ = terminal::disable_raw_mode();
     let _ = execute!(std::io::stdout(), cursor::Show);
 }

@@ -1,0 +1,22 @@
+//! Ending cleanly on SIGINT, SIGTERM and SIGHUP: the checks backlings started run in process
+//! groups of their own, which a signal to backlings does not reach, so they are killed here;
+//! then the terminal is restored and backlings exits as the signal would have made it.
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::process;
+
+/// Starts the thread that waits for an ending signal. `restore` puts the terminal back.
+pub fn install(restore: fn()) {
+    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return; // without the handler, signals keep their default effect
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            process::kill_all_groups();
+            restore();
+            std::process::exit(128 + signal);
+        }
+    });
+}
