@@ -95,6 +95,7 @@ pub fn run(color: bool) -> Result<i32> {
     let _watcher = events::watch_exercises(&course, tx.clone())?;
 
     let all_done = state.done_count() == course.exercises.len();
+    let message = (!state.warnings.is_empty()).then(|| state.warnings.join("\n"));
     let mut app = App {
         course: Arc::new(course),
         package: Arc::new(package),
@@ -106,7 +107,8 @@ pub fn run(color: bool) -> Result<i32> {
         running: None,
         last: None,
         show_hint: false,
-        message: None,
+        // Printed warnings would vanish when the screen is drawn: show them on it.
+        message,
         next_id: 0,
         tx: tx.clone(),
     };
@@ -481,8 +483,9 @@ impl App {
             self.state.shipped_commit.as_deref(),
         ) {
             Ok(message) => {
-                self.message = Some(message);
                 self.check_current(false);
+                // After the check started: starting one clears old messages.
+                self.message = Some(message);
             }
             Err(e) => self.message = Some(e.message),
         }
