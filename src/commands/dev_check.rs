@@ -5,13 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{load_course, options};
-use crate::check::{self, Item, Outcome, Verdict};
+use super::{check_with_progress, load_course};
+use crate::check::{Item, Outcome, Verdict};
 use crate::course::Course;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
 use crate::manifest::ExercisePackage;
-use crate::progress::BuildProgress;
 use crate::report;
 
 pub fn run(color: bool, verbose: bool) -> Result<i32> {
@@ -31,14 +30,7 @@ pub fn run(color: bool, verbose: bool) -> Result<i32> {
     }
     // Only bins the package declares can be built; the missing ones are problems already.
     items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
-    let progress = BuildProgress::new();
-    let outcomes = check::check_all(
-        &course,
-        &package,
-        &items,
-        &options(color, &progress, items.len()),
-    )?;
-    drop(progress);
+    let outcomes = check_with_progress(&course, &package, &items, color)?;
 
     let mut failed_exercises = BTreeSet::new();
     let mut details = Vec::new();

@@ -10,7 +10,7 @@ pub mod verify;
 
 use std::path::PathBuf;
 
-use crate::check::Options;
+use crate::check::{self, Item, Options, Outcome};
 use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::manifest::ExercisePackage;
@@ -43,13 +43,21 @@ pub fn load_state(course: &Course) -> Result<State> {
     Ok(state)
 }
 
-/// Check options for a command in a terminal: colour as decided, progress on stderr.
-pub fn options(color: bool, progress: &BuildProgress, bins: usize) -> Options {
-    Options {
+/// Checks `items` from a command line: colour as decided, cargo's progress shown on stderr
+/// while the build runs (above all the first, long build of the dependencies).
+pub fn check_with_progress(
+    course: &Course,
+    package: &ExercisePackage,
+    items: &[Item],
+    color: bool,
+) -> Result<Vec<Outcome>> {
+    let progress = BuildProgress::new();
+    let options = Options {
         color,
-        progress: Some(progress.callback(bins)),
+        progress: Some(progress.callback(items.len())),
         cancel: Cancel::default(),
-    }
+    };
+    check::check_all(course, package, items, &options)
 }
 
 /// An error if `info.toml` lists an exercise that the exercise package does not build.

@@ -2,11 +2,10 @@
 
 use console::style;
 
-use super::{load_course, load_state, options, require_bin};
-use crate::check::{self, Item, Verdict};
+use super::{check_with_progress, load_course, load_state, require_bin};
+use crate::check::{Item, Verdict};
 use crate::error::Result;
 use crate::exercise::Variant;
-use crate::progress::BuildProgress;
 use crate::report;
 
 /// Checks `name` (default: the current exercise). Exit code 0 when it is done, 1 when not.
@@ -20,14 +19,9 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     let exercise = &course.exercises[index];
     require_bin(&package, &exercise.name, exercise.path())?;
 
-    let progress = BuildProgress::new();
-    let outcome = check::check_one(
-        &course,
-        &package,
-        Item::exercise(exercise),
-        &options(color, &progress, 1),
-    )?;
-    drop(progress);
+    let outcome = check_with_progress(&course, &package, &[Item::exercise(exercise)], color)?
+        .pop()
+        .expect("one item, one outcome");
     print!(
         "{}",
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)

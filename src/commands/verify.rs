@@ -1,24 +1,16 @@
 //! `backlings verify`: check every exercise, record progress, and close with
 //! `N passed, M failed`.
 
-use super::{load_course, load_state, options};
-use crate::check::{self, Item, Verdict};
+use super::{check_with_progress, load_course, load_state};
+use crate::check::{Item, Verdict};
 use crate::error::Result;
-use crate::progress::BuildProgress;
 use crate::report;
 
 pub fn run(color: bool) -> Result<i32> {
     let (course, package) = load_course()?;
     let mut state = load_state(&course)?;
     let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();
-    let progress = BuildProgress::new();
-    let outcomes = check::check_all(
-        &course,
-        &package,
-        &items,
-        &options(color, &progress, items.len()),
-    )?;
-    drop(progress);
+    let outcomes = check_with_progress(&course, &package, &items, color)?;
 
     let mut passed = 0;
     for (exercise, outcome) in course.exercises.iter().zip(&outcomes) {

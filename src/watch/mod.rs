@@ -26,7 +26,6 @@ use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::manifest::ExercisePackage;
 use crate::process::Cancel;
-use crate::progress::BuildProgress;
 use crate::state::State;
 
 use events::Event;
@@ -260,22 +259,20 @@ impl App {
             println!("{welcome}\n");
         }
         println!("Checking {}…", self.course.exercises[index].name);
-        let progress = BuildProgress::new();
-        let options = commands::options(self.color, &progress, 1);
         let exercise = &self.course.exercises[index];
-        let outcome = check::check_one(
+        let outcome = commands::check_with_progress(
             &self.course,
             &self.package,
-            Item::exercise(exercise),
-            &options,
-        );
-        drop(progress);
+            &[Item::exercise(exercise)],
+            self.color,
+        )
+        .map(|mut outcomes| outcomes.pop().expect("one item, one outcome"));
         self.next_id += 1;
         self.running = Some(Running {
             id: self.next_id,
             index,
             content: fingerprint(&bytes),
-            cancel: options.cancel,
+            cancel: Cancel::default(),
         });
         self.on_checked(self.next_id, outcome)
     }
