@@ -69,6 +69,11 @@ fn list_jumps_and_reset_restores_with_a_backup() {
     let mut screen = watch(&course);
     screen.exp_string("first: 1 of 1 tests fail").unwrap();
 
+    press(&mut screen, "c");
+    screen
+        .exp_string("Checked all exercises: 0 of 2 done.")
+        .unwrap();
+
     press(&mut screen, "l");
     screen.exp_string("Enter: go to exercise").unwrap();
     press(&mut screen, "j");

@@ -351,16 +351,17 @@ impl App {
         }
         self.state.save(&self.course)?;
         let done = self.state.done_count();
-        self.message = Some(format!(
-            "Checked all exercises: {done} of {} done.",
-            self.course.exercises.len()
-        ));
         if done == self.course.exercises.len() {
             self.view = View::Final;
         } else {
             self.last = None;
             self.check_current(true);
         }
+        // After the check started: starting one clears old messages.
+        self.message = Some(format!(
+            "Checked all exercises: {done} of {} done.",
+            self.course.exercises.len()
+        ));
         Ok(())
     }
 
