@@ -129,6 +129,8 @@ pub fn run(color: bool) -> Result<i32> {
                     Ok(event) => event,
                     Err(RecvTimeoutError::Timeout) => {
                         debounce = None;
+                        // A save, like a key, makes old messages stale.
+                        app.message = None;
                         app.check_current(false);
                         app.draw();
                         continue;
@@ -243,7 +245,6 @@ impl App {
             cancel,
         });
         self.busy = Some(Busy::Checking { progress: None });
-        self.message = None;
     }
 
     /// The check at start-up, made before the screen is taken over: on a fresh course it
@@ -351,17 +352,16 @@ impl App {
         }
         self.state.save(&self.course)?;
         let done = self.state.done_count();
+        self.message = Some(format!(
+            "Checked all exercises: {done} of {} done.",
+            self.course.exercises.len()
+        ));
         if done == self.course.exercises.len() {
             self.view = View::Final;
         } else {
             self.last = None;
             self.check_current(true);
         }
-        // After the check started: starting one clears old messages.
-        self.message = Some(format!(
-            "Checked all exercises: {done} of {} done.",
-            self.course.exercises.len()
-        ));
         Ok(())
     }
 
@@ -481,9 +481,8 @@ impl App {
             self.state.shipped_commit.as_deref(),
         ) {
             Ok(message) => {
-                self.check_current(false);
-                // After the check started: starting one clears old messages.
                 self.message = Some(message);
+                self.check_current(false);
             }
             Err(e) => self.message = Some(e.message),
         }
