@@ -60,6 +60,8 @@ pub struct Build {
     /// What cargo itself said on stderr (progress lines left out), for failures that no
     /// diagnostic explains, such as a broken manifest.
     pub cargo_stderr: String,
+    /// The rustc command lines cargo printed (with `learn`): see [`crate::direct`].
+    pub invocations: Vec<String>,
     /// Cargo's exit status was success.
     pub success: bool,
     pub cancelled: bool,
@@ -121,12 +123,14 @@ pub fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Builds `bins` of the package at `manifest` in one cargo invocation.
+/// Builds `bins` of the package at `manifest` in one cargo invocation. With `learn`, cargo
+/// also prints the rustc commands it runs, so that the next check can replay them.
 pub fn build(
     manifest: &Path,
     bins: &[String],
     mode: Mode,
     color: bool,
+    learn: bool,
     progress: Option<ProgressFn>,
     cancel: &Cancel,
 ) -> Result<Build> {
@@ -161,6 +165,9 @@ pub fn build(
     command.arg("--manifest-path").arg(manifest).arg(format);
     for bin in bins.iter().filter(|_| select_bins) {
         command.args(["--bin", bin]);
+    }
+    if learn {
+        command.arg("-vv");
     }
     command
         .env("CARGO_TERM_PROGRESS_WHEN", "always")
@@ -197,7 +204,7 @@ pub fn build(
         record(&mut build, &wanted, mode, message, &paths);
     }
     let status = process::finish(child).map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
-    build.cargo_stderr = stderr_reader.join().unwrap_or_default();
+    (build.cargo_stderr, build.invocations) = stderr_reader.join().unwrap_or_default();
     build.success = status.success();
     build.cancelled = cancel.is_cancelled();
     Ok(build)
@@ -206,12 +213,12 @@ pub fn build(
 /// Rustc names files as cargo passed them: relative to the workspace root, so a package in
 /// `course/` whose bins are `../exercises/…` shows `course/../exercises/…`. Learners should
 /// see `exercises/…`, the path they open.
-struct PathCleaner {
+pub struct PathCleaner {
     detour: Option<String>,
 }
 
 impl PathCleaner {
-    fn new(manifest: &Path) -> Self {
+    pub fn new(manifest: &Path) -> Self {
         let package_dir = manifest.parent().and_then(|d| d.file_name());
         let is_member = manifest
             .parent()
@@ -224,7 +231,7 @@ impl PathCleaner {
         }
     }
 
-    fn clean(&self, rendered: String) -> String {
+    pub fn clean(&self, rendered: String) -> String {
         match &self.detour {
             Some(detour) => rendered.replace(detour.as_str(), ""),
             None => rendered,
@@ -284,10 +291,12 @@ fn record(
     }
 }
 
-/// Reads cargo's stderr: progress lines go to `progress`, the rest is returned.
-fn read_stderr(stderr: impl Read, progress: Option<ProgressFn>) -> String {
+/// Reads cargo's stderr: progress lines go to `progress`, rustc command lines (`-vv`) and
+/// the rest are returned.
+fn read_stderr(stderr: impl Read, progress: Option<ProgressFn>) -> (String, Vec<String>) {
     let mut reader = BufReader::new(stderr);
     let mut kept = String::new();
+    let mut invocations = Vec::new();
     let mut chunk = Vec::new();
     loop {
         chunk.clear();
@@ -306,12 +315,14 @@ fn read_stderr(stderr: impl Read, progress: Option<ProgressFn>) -> String {
                 kept.push_str(line.trim());
                 kept.push('\n');
             }
+        } else if line.trim_start().starts_with("Running `") {
+            invocations.push(line.trim().to_string());
         } else if !line.trim().is_empty() && !is_noise(line) {
             kept.push_str(line);
             kept.push('\n');
         }
     }
-    kept
+    (kept, invocations)
 }
 
 fn read_until_any(reader: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
@@ -338,8 +349,10 @@ fn is_noise(line: &str) -> bool {
     let word = line.split_whitespace().next().unwrap_or("");
     matches!(
         word,
-        "Compiling" | "Finished" | "Checking" | "Executable" | "Fresh" | "Locking" | "Adding"
+        "Compiling" | "Finished" | "Checking" | "Executable" | "Fresh" | "Dirty" | "Locking"
+            | "Adding"
     ) || line.starts_with("error: could not compile")
+        || (word.starts_with('[') && line.contains("] ")) // build-script output under -vv
         || (line.starts_with("warning: `") && line.contains("generated"))
         || line.starts_with("warning: build failed, waiting for other jobs")
 }
@@ -391,8 +404,9 @@ mod tests {
         let progress: ProgressFn = Arc::new(move |p| sink.lock().unwrap().push(p));
         let stderr = "   Compiling a v0.1.0\n    Building [==> ] 1/3: a\r    Building [====> ] 2/3: b\r\
                       error: no bin target named `nope`\n    Finished `dev` profile\n";
-        let kept = read_stderr(stderr.as_bytes(), Some(progress));
+        let (kept, invocations) = read_stderr(stderr.as_bytes(), Some(progress));
         assert_eq!(kept, "error: no bin target named `nope`\n");
+        assert!(invocations.is_empty());
         assert_eq!(
             *seen.lock().unwrap(),
             [

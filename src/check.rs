@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::cargo::{self, Build, Mode, ProgressFn};
 use crate::course::Course;
+use crate::direct::Recipe;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
 use crate::manifest::ExercisePackage;
@@ -129,11 +130,15 @@ pub fn check_all(
             &bins,
             mode,
             options.color,
+            false,
             options.progress.clone(),
             &options.cancel,
         )
     };
-    let tests_build = build_with(bins_for(true), Mode::Test)?;
+    let tests_build = match bins_for(true).as_slice() {
+        [bin] => build_one_test(&course.root, package, bin, options)?,
+        _ => build_with(bins_for(true), Mode::Test)?,
+    };
     let programs_build = build_with(bins_for(false), Mode::Build)?;
 
     let package_dir = package.manifest_path.parent().unwrap_or(&course.root);
@@ -189,6 +194,39 @@ pub fn check_all(
         }
     }
     Ok(outcomes)
+}
+
+/// Builds the test harness of one bin, the path of every save: by replaying the rustc
+/// command cargo used last time while nothing it depends on has changed (see
+/// [`direct`](crate::direct)), else with cargo, learning the command for the next save.
+fn build_one_test(
+    root: &Path,
+    package: &ExercisePackage,
+    bin: &str,
+    options: &Options,
+) -> Result<Build> {
+    let manifest = &package.manifest_path;
+    if let Some(recipe) = Recipe::load(root, bin) {
+        if let Some(build) = recipe.compile(root, manifest, options.color, &options.cancel) {
+            return Ok(build);
+        }
+        Recipe::forget(root, bin);
+    }
+    let bins = [bin.to_string()];
+    let progress = options.progress.clone();
+    let build = cargo::build(
+        manifest,
+        &bins,
+        Mode::Test,
+        options.color,
+        true,
+        progress,
+        &options.cancel,
+    )?;
+    if let Some(recipe) = Recipe::learn(root, manifest, bin, &build.invocations) {
+        recipe.save(root);
+    }
+    Ok(build)
 }
 
 /// Checks one item.

@@ -5,6 +5,7 @@ mod cargo;
 mod check;
 mod commands;
 mod course;
+mod direct;
 mod error;
 mod exercise;
 mod manifest;

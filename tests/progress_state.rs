@@ -80,9 +80,18 @@ fn the_state_file_is_replaced_whole_never_left_as_a_temporary() {
     let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
     course.backlings(&["run"]).assert().success();
     course.backlings(&["run"]).assert().code(1);
-    let names: Vec<String> = std::fs::read_dir(course.file(".backlings"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, ["state.toml"]);
+    let names = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(course.file(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(".backlings"), ["recipes", "state.toml"]);
+    assert_eq!(
+        names(".backlings/recipes"),
+        ["first.json", "second.json"],
+        "the rustc commands learned for the fast path, and nothing else"
+    );
 }

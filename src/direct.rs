@@ -1,0 +1,415 @@
+//! The fast path for one save: replay the rustc invocation that cargo itself made for the same
+//! bin, instead of running cargo again.
+//!
+//! After a one-line edit, `cargo test --no-run --bin X` spends about a third of its time
+//! deciding that nothing but `X` needs work (≈135 ms with the course's dependency graph). The
+//! rustc command cargo runs for `X` is the same every time as long as the manifests, the lock
+//! file, the toolchain, the environment and the dependency artifacts are unchanged. So the
+//! first check of a bin goes through cargo (`-vv` prints that command), the command is kept as
+//! a [`Recipe`] with a stamp of everything it depends on, and later checks run rustc directly
+//! while the stamp still matches. Anything unexpected falls back to cargo.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cargo::{Build, Diagnostic, PathCleaner};
+use crate::process::{self, Cancel};
+use crate::state::{self, DATA_DIR};
+
+/// Environment variables that change what cargo would pass to rustc. Not `CARGO` (which
+/// cargo binary runs; the rustc it would run is stamped) nor what `cargo run` sets for
+/// backlings itself, so that `cargo run` and an installed backlings share recipes.
+fn affects_build(key: &str) -> bool {
+    [
+        "RUSTC",
+        "RUSTFLAGS",
+        "RUSTUP_",
+        "CARGO_BUILD_",
+        "CARGO_PROFILE_",
+        "CARGO_TARGET_",
+    ]
+    .iter()
+    .any(|prefix| key.starts_with(prefix))
+        || matches!(
+            key,
+            "CARGO_HOME" | "CARGO_INCREMENTAL" | "CARGO_ENCODED_RUSTFLAGS"
+        )
+}
+
+/// Errors that mean the recipe no longer fits the artifacts on disk, not the learner's code.
+const STALE_CODES: &[&str] = &[
+    "E0460", "E0461", "E0462", "E0463", "E0464", "E0514", "E0519",
+];
+
+/// The exact rustc command cargo ran for one test bin, and what it depends on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipe {
+    bin: String,
+    env: Vec<(String, String)>,
+    program: String,
+    args: Vec<String>,
+    executable: PathBuf,
+    stamp: Vec<(PathBuf, Option<(u64, u128)>)>,
+    build_env: Vec<(String, String)>,
+}
+
+/// Where the recipe of `bin` is kept.
+fn recipe_path(root: &Path, bin: &str) -> PathBuf {
+    root.join(DATA_DIR)
+        .join("recipes")
+        .join(format!("{bin}.json"))
+}
+
+impl Recipe {
+    /// The recipe for `bin` from one of cargo's `-vv` "Running `…`" lines, if one is there.
+    pub fn learn(root: &Path, manifest: &Path, bin: &str, invocations: &[String]) -> Option<Self> {
+        invocations.iter().find_map(|line| {
+            let words = split_shell_words(line)?;
+            let split = words.iter().position(|w| !is_assignment(w))?;
+            let (env, command) = words.split_at(split);
+            let (program, args) = command.split_first()?;
+            let crate_name = args.iter().position(|a| a == "--crate-name")?;
+            if args.get(crate_name + 1)? != bin || !args.iter().any(|a| a == "--test") {
+                return None;
+            }
+            let env = env
+                .iter()
+                .filter_map(|w| w.split_once('='))
+                .filter(|(k, _)| !k.ends_with("MAKEFLAGS") && *k != "MFLAGS")
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let mut recipe = Recipe {
+                bin: bin.to_string(),
+                env,
+                program: program.clone(),
+                args: args.to_vec(),
+                executable: executable(args, bin)?,
+                stamp: Vec::new(),
+                build_env: build_env(),
+            };
+            recipe.stamp = watched_files(root, manifest, &recipe)
+                .into_iter()
+                .map(|p| {
+                    let s = file_stamp(&p);
+                    (p, s)
+                })
+                .collect();
+            Some(recipe)
+        })
+    }
+
+    /// The saved recipe of `bin`, if it is still valid.
+    pub fn load(root: &Path, bin: &str) -> Option<Self> {
+        let text = std::fs::read(recipe_path(root, bin)).ok()?;
+        let recipe: Recipe = serde_json::from_slice(&text).ok()?;
+        (recipe.bin == bin && recipe.is_current()).then_some(recipe)
+    }
+
+    /// Keeps the recipe for the next check. A failure only costs speed, so it is ignored.
+    pub fn save(&self, root: &Path) {
+        if let Ok(json) = serde_json::to_vec(self) {
+            let _ = std::fs::create_dir_all(root.join(DATA_DIR).join("recipes"));
+            let _ = state::write_atomically(&recipe_path(root, &self.bin), &json);
+        }
+    }
+
+    /// Drops the saved recipe of `bin`.
+    pub fn forget(root: &Path, bin: &str) {
+        let _ = std::fs::remove_file(recipe_path(root, bin));
+    }
+
+    /// Nothing the command depends on has changed since cargo ran it.
+    fn is_current(&self) -> bool {
+        self.build_env == build_env()
+            && self
+                .stamp
+                .iter()
+                .all(|(path, stamp)| file_stamp(path) == *stamp)
+    }
+
+    /// Compiles the test harness of the bin with rustc directly. `None` when the result
+    /// cannot be trusted (rustc missing, dependency artifacts gone): the caller asks cargo.
+    pub fn compile(
+        &self,
+        root: &Path,
+        manifest: &Path,
+        color: bool,
+        cancel: &Cancel,
+    ) -> Option<Build> {
+        let mut command = Command::new(&self.program);
+        command
+            .args(self.args.iter().map(|a| with_color(a, color)))
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let Ok(spawned) = process::spawn_in_group(&mut command, cancel) else {
+            return None;
+        };
+        let Some(mut child) = spawned else {
+            return Some(Build {
+                cancelled: true,
+                ..Build::default()
+            });
+        };
+        let stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
+        let paths = PathCleaner::new(manifest);
+        let mut build = Build::default();
+        let mut stale = false;
+        let mut built = None;
+        for line in stderr.lines() {
+            let Ok(line) = line else { break };
+            match serde_json::from_str::<RustcMessage>(&line) {
+                // Cargo prints its own summary instead of these two.
+                Ok(m) if m.message_type == "diagnostic" && is_summary(&m.message) => {}
+                Ok(m) if m.message_type == "diagnostic" => {
+                    let code = m.code.map(|c| c.code).unwrap_or_default();
+                    stale |= STALE_CODES.contains(&code.as_str());
+                    let diagnostic = Diagnostic {
+                        level: m.level.unwrap_or_default(),
+                        rendered: paths.clean(m.rendered.unwrap_or_default()),
+                    };
+                    if diagnostic.is_error() {
+                        build.failed.insert(self.bin.clone());
+                    }
+                    build
+                        .diagnostics
+                        .entry(self.bin.clone())
+                        .or_default()
+                        .push(diagnostic);
+                }
+                Ok(m) if m.message_type == "artifact" && m.emit.as_deref() == Some("link") => {
+                    built = m.artifact;
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    build.cargo_stderr.push_str(&line);
+                    build.cargo_stderr.push('\n');
+                }
+            }
+        }
+        let status = process::finish(child).ok()?;
+        build.cancelled = cancel.is_cancelled();
+        if build.cancelled {
+            return Some(build);
+        }
+        if stale || (!status.success() && !build.failed.contains(&self.bin)) {
+            return None;
+        }
+        build.success = status.success();
+        if build.success {
+            let executable = built.unwrap_or_else(|| self.executable.clone());
+            build.executables.insert(self.bin.clone(), executable);
+        }
+        Some(build)
+    }
+}
+
+#[derive(Deserialize)]
+struct RustcMessage {
+    #[serde(rename = "$message_type")]
+    message_type: String,
+    #[serde(default)]
+    message: String,
+    level: Option<String>,
+    rendered: Option<String>,
+    code: Option<RustcCode>,
+    artifact: Option<PathBuf>,
+    emit: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RustcCode {
+    code: String,
+}
+
+/// `aborting due to 2 previous errors`, `3 warnings emitted`: cargo leaves these out.
+fn is_summary(message: &str) -> bool {
+    message.starts_with("aborting due to")
+        || message.ends_with("warning emitted")
+        || message.ends_with("warnings emitted")
+}
+
+/// Cargo asks for rendered diagnostics with or without colour; so do we, per check.
+fn with_color(arg: &str, color: bool) -> String {
+    match arg.strip_prefix("--json=") {
+        Some(kinds) => {
+            let mut kinds: Vec<&str> = kinds
+                .split(',')
+                .filter(|k| *k != "diagnostic-rendered-ansi")
+                .collect();
+            if color {
+                kinds.insert(0, "diagnostic-rendered-ansi");
+            }
+            format!("--json={}", kinds.join(","))
+        }
+        None => arg.to_string(),
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// `--out-dir D` and `-C extra-filename=E` name the test executable `D/<bin>E`.
+fn executable(args: &[String], bin: &str) -> Option<PathBuf> {
+    let out_dir = args.iter().position(|a| a == "--out-dir")?;
+    let extra = args
+        .iter()
+        .find_map(|a| a.strip_prefix("extra-filename="))
+        .unwrap_or("");
+    Some(Path::new(args.get(out_dir + 1)?).join(format!("{bin}{extra}")))
+}
+
+fn build_env() -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> =
+        std::env::vars().filter(|(k, _)| affects_build(k)).collect();
+    env.sort();
+    env
+}
+
+/// Everything whose change would change cargo's command or make its artifacts stale.
+fn watched_files(root: &Path, manifest: &Path, recipe: &Recipe) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = vec![
+        root.join("Cargo.toml"),
+        root.join("Cargo.lock"),
+        manifest.to_path_buf(),
+        root.join("rust-toolchain"),
+        root.join("rust-toolchain.toml"),
+        root.join(".cargo/config.toml"),
+        root.join(".cargo/config"),
+        PathBuf::from(&recipe.program),
+    ];
+    for rlib in recipe
+        .args
+        .iter()
+        .filter_map(|a| a.split_once('=').map(|(_, p)| p))
+        .filter(|p| p.ends_with(".rlib") || p.ends_with(".so"))
+    {
+        files.push(PathBuf::from(rlib));
+        files.extend(local_sources(root, Path::new(rlib)));
+    }
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(f.clone()));
+    files
+}
+
+/// The sources inside the course that a dependency artifact was built from (the support
+/// library), read from the dep-info file rustc wrote beside it. Registry sources never change.
+fn local_sources(root: &Path, artifact: &Path) -> Vec<PathBuf> {
+    let Some(stem) = artifact.file_stem().and_then(|s| s.to_str()) else {
+        return Vec::new();
+    };
+    let dep_info = artifact.with_file_name(format!("{}.d", stem.trim_start_matches("lib")));
+    let Ok(text) = std::fs::read_to_string(dep_info) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| l.strip_suffix(':'))
+        .map(|p| root.join(p.replace("\\ ", " ")))
+        .filter(|p| p.starts_with(root) && !p.starts_with(root.join("target")))
+        .collect()
+}
+
+fn file_stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some((meta.len(), mtime.as_nanos()))
+}
+
+/// Splits a command line the way cargo quotes it (POSIX shell words: `'…'`, `"…"`, `\x`).
+fn split_shell_words(line: &str) -> Option<Vec<String>> {
+    let line = line.trim().strip_prefix("Running `")?.strip_suffix('`')?;
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => words.extend(word.take()),
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => w.push(chars.next()?),
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_command_lines_split_into_env_program_and_args() {
+        let line = "     Running `CARGO_PKG_NAME=course CARGO_PKG_AUTHORS='' \
+                    LD_LIBRARY_PATH='/t/deps:/lib' /bin/rustc --crate-name x_1 \
+                    '--allow=clippy::todo' --check-cfg 'cfg(feature, values())' \
+                    --out-dir /t/deps -C extra-filename=-abc --test it\\'s`";
+        let words = split_shell_words(line).unwrap();
+        assert_eq!(
+            words,
+            [
+                "CARGO_PKG_NAME=course",
+                "CARGO_PKG_AUTHORS=",
+                "LD_LIBRARY_PATH=/t/deps:/lib",
+                "/bin/rustc",
+                "--crate-name",
+                "x_1",
+                "--allow=clippy::todo",
+                "--check-cfg",
+                "cfg(feature, values())",
+                "--out-dir",
+                "/t/deps",
+                "-C",
+                "extra-filename=-abc",
+                "--test",
+                "it's",
+            ]
+        );
+        let recipe = Recipe::learn(
+            Path::new("/nowhere"),
+            Path::new("/nowhere/Cargo.toml"),
+            "x_1",
+            &[line.into()],
+        )
+        .unwrap();
+        assert_eq!(recipe.program, "/bin/rustc");
+        assert_eq!(recipe.env.len(), 3);
+        assert_eq!(recipe.executable, Path::new("/t/deps/x_1-abc"));
+        assert!(Recipe::learn(Path::new("/n"), Path::new("/n/C"), "x", &[line.into()]).is_none());
+    }
+
+    #[test]
+    fn colour_is_chosen_per_check() {
+        let json = "--json=diagnostic-rendered-ansi,artifacts,future-incompat";
+        assert_eq!(with_color(json, false), "--json=artifacts,future-incompat");
+        assert_eq!(with_color(&with_color(json, false), true), json);
+        assert_eq!(with_color("--test", false), "--test");
+    }
+}
