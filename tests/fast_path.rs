@@ -31,6 +31,16 @@ fn shown(output: &Output) -> (Option<i32>, String) {
     (output.status.code(), text)
 }
 
+/// The next check of `name` goes through cargo: with cargo unreachable, it cannot run.
+fn assert_needs_cargo(course: &TestCourse, name: &str) {
+    course
+        .backlings(&["run", name])
+        .env("CARGO", NO_CARGO)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("could not run cargo"));
+}
+
 /// A save that changes the file without moving any line the messages point at.
 fn save_again(course: &TestCourse, name: &str, contents: &str) {
     course.write(
@@ -70,12 +80,7 @@ fn a_changed_manifest_sends_the_next_check_back_to_cargo() {
     let manifest = course.read("Cargo.toml");
     course.write("Cargo.toml", &format!("{manifest}# edited\n"));
     save_again(&course, "first", FAILS);
-    course
-        .backlings(&["run", "first"])
-        .env("CARGO", NO_CARGO)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("could not run cargo"));
+    assert_needs_cargo(&course, "first");
 }
 
 /// An exercise that uses the course's support library, as the bundled course's exercises
@@ -105,12 +110,7 @@ fn a_changed_support_library_is_rebuilt_by_cargo_before_the_exercise() {
         .stdout(predicates::str::contains("the answer is wrong"));
 
     course.write("support/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n");
-    course
-        .backlings(&["run", "first"])
-        .env("CARGO", NO_CARGO)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("could not run cargo"));
+    assert_needs_cargo(&course, "first");
     course
         .backlings(&["run", "first"])
         .assert()
