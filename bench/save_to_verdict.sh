@@ -8,7 +8,7 @@
 # Needs: hyperfine (apt-get install hyperfine), python3, a warm target/ (run `cargo run` once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-names=("${@:-intro_status_line}")
+names=("$@")
 [ $# -gt 0 ] || names=(intro_status_line sql_schema_and_crud)
 runs=${RUNS:-15}
 # Backtraces cost ~0.1 s per panicking test (symbolisation); learners see none, and backlings

@@ -68,6 +68,17 @@ pub struct Build {
 }
 
 impl Build {
+    /// Records a message of `bin`; an error marks the bin as failed.
+    pub fn push_diagnostic(&mut self, bin: &str, diagnostic: Diagnostic) {
+        if diagnostic.is_error() {
+            self.failed.insert(bin.to_string());
+        }
+        self.diagnostics
+            .entry(bin.to_string())
+            .or_default()
+            .push(diagnostic);
+    }
+
     /// The diagnostics of `bin`, rendered and joined.
     pub fn rendered(&self, bin: &str) -> String {
         self.diagnostics
@@ -255,14 +266,7 @@ fn record(
                 level: m.level,
                 rendered: paths.clean(m.rendered.unwrap_or_default()),
             };
-            if diagnostic.is_error() {
-                build.failed.insert(target.name.clone());
-            }
-            build
-                .diagnostics
-                .entry(target.name)
-                .or_default()
-                .push(diagnostic);
+            build.push_diagnostic(&target.name, diagnostic);
         }
         "compiler-message" => {
             // A dependency or the course's support library failed: every bin depends on it,

@@ -47,7 +47,7 @@ const STALE_CODES: &[&str] = &[
 ];
 
 /// The exact rustc command cargo ran for one test bin, and what it depends on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Recipe {
     bin: String,
     env: Vec<(String, String)>,
@@ -83,23 +83,22 @@ impl Recipe {
                 .filter(|(k, _)| !k.ends_with("MAKEFLAGS") && *k != "MFLAGS")
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
-            let mut recipe = Recipe {
-                bin: bin.to_string(),
-                env,
-                program: program.clone(),
-                args: args.to_vec(),
-                executable: executable(args, bin)?,
-                stamp: Vec::new(),
-                build_env: build_env(),
-            };
-            recipe.stamp = watched_files(root, manifest, &recipe)
+            let stamp = watched_files(root, manifest, program, args)
                 .into_iter()
                 .map(|p| {
                     let s = file_stamp(&p);
                     (p, s)
                 })
                 .collect();
-            Some(recipe)
+            Some(Recipe {
+                bin: bin.to_string(),
+                env,
+                program: program.clone(),
+                args: args.to_vec(),
+                executable: executable(args, bin)?,
+                stamp,
+                build_env: build_env(),
+            })
         })
     }
 
@@ -175,14 +174,7 @@ impl Recipe {
                         level: m.level.unwrap_or_default(),
                         rendered: paths.clean(m.rendered.unwrap_or_default()),
                     };
-                    if diagnostic.is_error() {
-                        build.failed.insert(self.bin.clone());
-                    }
-                    build
-                        .diagnostics
-                        .entry(self.bin.clone())
-                        .or_default()
-                        .push(diagnostic);
+                    build.push_diagnostic(&self.bin, diagnostic);
                 }
                 Ok(m) if m.message_type == "artifact" && m.emit.as_deref() == Some("link") => {
                     built = m.artifact;
@@ -277,7 +269,7 @@ fn build_env() -> Vec<(String, String)> {
 }
 
 /// Everything whose change would change cargo's command or make its artifacts stale.
-fn watched_files(root: &Path, manifest: &Path, recipe: &Recipe) -> Vec<PathBuf> {
+fn watched_files(root: &Path, manifest: &Path, program: &str, args: &[String]) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = vec![
         root.join("Cargo.toml"),
         root.join("Cargo.lock"),
@@ -286,10 +278,9 @@ fn watched_files(root: &Path, manifest: &Path, recipe: &Recipe) -> Vec<PathBuf> 
         root.join("rust-toolchain.toml"),
         root.join(".cargo/config.toml"),
         root.join(".cargo/config"),
-        PathBuf::from(&recipe.program),
+        PathBuf::from(program),
     ];
-    for rlib in recipe
-        .args
+    for rlib in args
         .iter()
         .filter_map(|a| a.split_once('=').map(|(_, p)| p))
         .filter(|p| p.ends_with(".rlib") || p.ends_with(".so"))
