@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::thread;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::process::{self, Cancel};
@@ -18,7 +18,11 @@ use crate::process::{self, Cancel};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// The test harness (`cargo test --no-run`): compile errors and a test binary in one go.
+    /// Stops at the first bin that fails to compile.
     Test,
+    /// The test harnesses of the package's whole test set, whatever fails on the way
+    /// (`cargo build --tests --keep-going`); results are kept for the bins asked for.
+    TestKeepGoing,
     /// The plain program (`cargo build`), for exercises without tests.
     Build,
     /// Clippy on the test profile, for `strict_clippy` exercises.
@@ -36,7 +40,7 @@ pub enum Progress {
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// A compiler message, rendered as rustc renders it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub level: String,
     pub rendered: String,
@@ -146,16 +150,15 @@ pub fn build(
     cancel: &Cancel,
 ) -> Result<Build> {
     let mut command = Command::new(cargo_program());
-    // A batch must keep building when one bin fails to compile (shipped exercises do).
     // `cargo test` has no --keep-going, and `cargo build` selects test-mode bins only all
-    // at once (--tests), so a batch builds the package's whole test set in one graph and
-    // keeps what it asked for; a single bin builds only itself.
+    // at once (--tests): a batch that must keep going past a broken bin builds the
+    // package's whole test set in one graph and keeps what it asked for.
     let select_bins = match mode {
-        Mode::Test if bins.len() == 1 => {
+        Mode::Test => {
             command.args(["test", "--no-run"]);
             true
         }
-        Mode::Test => {
+        Mode::TestKeepGoing => {
             command.args(["build", "--tests", "--keep-going"]);
             false
         }
@@ -181,6 +184,11 @@ pub fn build(
         command.arg("-vv");
     }
     command
+        // Whole-graph builds compile each bin once; writing incremental caches for them costs
+        // ~40% more (cold `dev check`). The fast path turns incremental on for the one bin a
+        // learner keeps saving (see `direct`). Every cargo call here sets it alike, so that
+        // cargo's fingerprints agree across single checks and batches.
+        .env("CARGO_INCREMENTAL", "0")
         .env("CARGO_TERM_PROGRESS_WHEN", "always")
         .env("CARGO_TERM_PROGRESS_WIDTH", "100")
         .env("CARGO_TERM_COLOR", "never")
@@ -283,7 +291,7 @@ fn record(
         "compiler-artifact" if is_bin && wanted.contains(target.name.as_str()) => {
             let test_build = message.profile.is_some_and(|p| p.test);
             let matches_mode = match mode {
-                Mode::Test => test_build,
+                Mode::Test | Mode::TestKeepGoing => test_build,
                 Mode::Build => !test_build,
                 Mode::Clippy => false,
             };

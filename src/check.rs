@@ -10,12 +10,14 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
 
 use crate::cargo::{self, Build, Mode, ProgressFn};
 use crate::course::Course;
 use crate::direct::Recipe;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
+use crate::failures::KnownFailure;
 use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel, Exit, OUTPUT_CAP};
 
@@ -121,25 +123,8 @@ pub fn check_all(
             .map(Item::bin)
             .collect()
     };
-    let build_with = |bins: Vec<String>, mode| -> Result<Build> {
-        if bins.is_empty() {
-            return Ok(Build::default());
-        }
-        cargo::build(
-            &package.manifest_path,
-            &bins,
-            mode,
-            options.color,
-            false,
-            options.progress.clone(),
-            &options.cancel,
-        )
-    };
-    let tests_build = match bins_for(true).as_slice() {
-        [bin] => build_one_test(&course.root, package, bin, options)?,
-        _ => build_with(bins_for(true), Mode::Test)?,
-    };
-    let programs_build = build_with(bins_for(false), Mode::Build)?;
+    let tests_build = build_bins(&course.root, package, &bins_for(true), true, options)?;
+    let programs_build = build_bins(&course.root, package, &bins_for(false), false, options)?;
 
     let package_dir = package.manifest_path.parent().unwrap_or(&course.root);
     let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
@@ -177,8 +162,16 @@ pub fn check_all(
         .filter(|&i| items[i].strict && outcomes[i].verdict == Verdict::Done)
         .collect();
     if !strict.is_empty() {
-        let bins = strict.iter().map(|&i| items[i].bin()).collect();
-        let clippy = build_with(bins, Mode::Clippy)?;
+        let bins: Vec<String> = strict.iter().map(|&i| items[i].bin()).collect();
+        let clippy = cargo::build(
+            &package.manifest_path,
+            &bins,
+            Mode::Clippy,
+            options.color,
+            false,
+            options.progress.clone(),
+            &options.cancel,
+        )?;
         for i in strict {
             let outcome = &mut outcomes[i];
             let bin = items[i].bin();
@@ -194,6 +187,64 @@ pub fn check_all(
         }
     }
     Ok(outcomes)
+}
+
+/// Builds the test harnesses (`test`) or the programs of `bins`. A bin whose failure to
+/// compile is known and still current is not compiled again (see [`crate::failures`]); new failures
+/// are remembered.
+fn build_bins(
+    root: &Path,
+    package: &ExercisePackage,
+    bins: &[String],
+    test: bool,
+    options: &Options,
+) -> Result<Build> {
+    let (mut known, mut rest) = (Vec::new(), Vec::new());
+    for bin in bins {
+        match KnownFailure::load(root, bin, test, options.color) {
+            Some(failure) => known.push(failure),
+            None => rest.push(bin.clone()),
+        }
+    }
+    let manifest = &package.manifest_path;
+    let cargo = |mode| {
+        let progress = options.progress.clone();
+        cargo::build(
+            manifest,
+            &rest,
+            mode,
+            options.color,
+            true,
+            progress,
+            &options.cancel,
+        )
+    };
+    let started = SystemTime::now();
+    let mut build = match rest.as_slice() {
+        [] => Build {
+            success: true,
+            ..Build::default()
+        },
+        [bin] if test => build_one_test(root, package, bin, options)?,
+        _ if test => {
+            // Selecting the bins is quickest while they all compile; past a failure, only
+            // the whole test set can keep going.
+            let build = cargo(Mode::Test)?;
+            if build.success || build.cancelled {
+                build
+            } else {
+                cargo(Mode::TestKeepGoing)?
+            }
+        }
+        _ => cargo(Mode::Build)?,
+    };
+    if !build.cancelled {
+        KnownFailure::record(root, manifest, &rest, test, options.color, &build, started);
+    }
+    for failure in known {
+        failure.apply(&mut build);
+    }
+    Ok(build)
 }
 
 /// Builds the test harness of one bin, the path of every save: by replaying the rustc
@@ -223,7 +274,7 @@ fn build_one_test(
         progress,
         &options.cancel,
     )?;
-    if let Some(recipe) = Recipe::learn(root, manifest, bin, &build.invocations) {
+    if let Some(recipe) = Recipe::learn(root, manifest, bin, true, &build.invocations) {
         recipe.save(root);
     }
     Ok(build)

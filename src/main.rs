@@ -8,6 +8,7 @@ mod course;
 mod direct;
 mod error;
 mod exercise;
+mod failures;
 mod manifest;
 mod process;
 mod progress;

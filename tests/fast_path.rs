@@ -7,39 +7,7 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{BROKEN, Ex, FAILS, PASSES, TestCourse, stderr, stdout};
-
-const NO_CARGO: &str = "/nonexistent/cargo";
-
-/// What `backlings run NAME` showed, with what changes from run to run (timings, thread ids)
-/// taken out.
-fn shown(output: &Output) -> (Option<i32>, String) {
-    let text = stdout(output)
-        .lines()
-        .map(|line| match line.split_once("; finished in ") {
-            Some((head, _)) => head.to_string(),
-            None => line.to_string(),
-        })
-        .map(|line| match (line.find("' ("), line.find(") panicked")) {
-            (Some(a), Some(b)) if a < b => format!("{}{}", &line[..a + 1], &line[b + 1..]),
-            _ => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    (output.status.code(), text)
-}
-
-/// The next check of `name` goes through cargo: with cargo unreachable, it cannot run.
-fn assert_needs_cargo(course: &TestCourse, name: &str) {
-    course
-        .backlings(&["run", name])
-        .env("CARGO", NO_CARGO)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("could not run cargo"));
-}
+use common::{BROKEN, Ex, FAILS, NO_CARGO, PASSES, TestCourse, assert_needs_cargo, shown, stderr};
 
 /// A save that changes the file without moving any line the messages point at.
 fn save_again(course: &TestCourse, name: &str, contents: &str) {

@@ -171,3 +171,34 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A cargo that does not exist: what still works without it did not need cargo.
+pub const NO_CARGO: &str = "/nonexistent/cargo";
+
+/// What `backlings run NAME` showed, with what changes from run to run (timings, thread ids)
+/// taken out.
+pub fn shown(output: &std::process::Output) -> (Option<i32>, String) {
+    let text = stdout(output)
+        .lines()
+        .map(|line| match line.split_once("; finished in ") {
+            Some((head, _)) => head.to_string(),
+            None => line.to_string(),
+        })
+        .map(|line| match (line.find("' ("), line.find(") panicked")) {
+            (Some(a), Some(b)) if a < b => format!("{}{}", &line[..a + 1], &line[b + 1..]),
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    (output.status.code(), text)
+}
+
+/// The next check of `name` goes through cargo: with cargo unreachable, it cannot run.
+pub fn assert_needs_cargo(course: &TestCourse, name: &str) {
+    course
+        .backlings(&["run", name])
+        .env("CARGO", NO_CARGO)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("could not run cargo"));
+}

@@ -1,0 +1,99 @@
+//! Compile failures remembered, so that a batch does not compile unchanged broken files again.
+//!
+//! Cargo keeps what built and rebuilds what failed, every time. A shipped course is mostly
+//! exercises that do not compile yet, so a warm `dev check` or `verify` spent most of its time
+//! recompiling files nobody had touched. A [`KnownFailure`] keeps a bin's diagnostics with the
+//! rustc command cargo ran (its [`Recipe`], stamped like the fast path's) and the stamps of the
+//! bin's own source files from rustc's dep-info. While all of those match, the bin's result
+//! is known without compiling; any change, and cargo builds it again.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cargo::{Build, Diagnostic};
+use crate::direct::{self, Recipe};
+use crate::state::{self, DATA_DIR};
+
+/// A bin whose compilation failed, and everything that failure depends on.
+#[derive(Serialize, Deserialize)]
+pub struct KnownFailure {
+    bin: String,
+    test: bool,
+    color: bool,
+    recipe: Recipe,
+    sources: direct::Stamp,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn path(root: &Path, bin: &str, test: bool) -> PathBuf {
+    let kind = if test { "test" } else { "bin" };
+    root.join(DATA_DIR)
+        .join("failures")
+        .join(format!("{bin}.{kind}.json"))
+}
+
+impl KnownFailure {
+    /// The remembered failure of `bin`, if nothing it depends on has changed since.
+    pub fn load(root: &Path, bin: &str, test: bool, color: bool) -> Option<Self> {
+        let text = std::fs::read(path(root, bin, test)).ok()?;
+        let known: KnownFailure = serde_json::from_slice(&text).ok()?;
+        let current = known.bin == bin
+            && known.test == test
+            && known.color == color
+            && known.recipe.is_current()
+            && direct::stamp_matches(&known.sources);
+        current.then_some(known)
+    }
+
+    /// Puts the failure into `build`, as if cargo had just reported it.
+    pub fn apply(self, build: &mut Build) {
+        for diagnostic in self.diagnostics {
+            build.push_diagnostic(&self.bin, diagnostic);
+        }
+    }
+
+    /// Remembers the failures among `bins` that `build` reports, and forgets the failures of
+    /// bins that built. A failure is kept only when cargo's `-vv` command for it is known
+    /// and none of its sources changed after `started` (a save during the build).
+    pub fn record(
+        root: &Path,
+        manifest: &Path,
+        bins: &[String],
+        test: bool,
+        color: bool,
+        build: &Build,
+        started: SystemTime,
+    ) {
+        let failed: HashSet<&str> = build.failed.iter().map(String::as_str).collect();
+        for bin in bins {
+            if !failed.contains(bin.as_str()) {
+                if build.executables.contains_key(bin) {
+                    let _ = std::fs::remove_file(path(root, bin, test));
+                }
+                continue;
+            }
+            let Some(recipe) = Recipe::learn(root, manifest, bin, test, &build.invocations) else {
+                continue;
+            };
+            let Some(sources) = direct::own_sources(root, &recipe, started) else {
+                continue;
+            };
+            let known = KnownFailure {
+                bin: bin.clone(),
+                test,
+                color,
+                recipe,
+                sources,
+                diagnostics: build.diagnostics.get(bin).cloned().unwrap_or_default(),
+            };
+            if let Ok(json) = serde_json::to_vec(&known) {
+                let file = path(root, bin, test);
+                let _ = std::fs::create_dir_all(file.parent().expect("failures have a directory"));
+                let _ = state::write_atomically(&file, &json);
+            }
+        }
+    }
+}
