@@ -27,18 +27,19 @@ side_by_side() { # NAME RUNS [hyperfine args...]
     grep -v '^ *Warning'
 }
 
+rustlings_dev_check=(-n "rustlings dev check" "$rustlings dev check")
+backlings_dev_check=(-n "backlings dev check" "$backlings dev check")
+from_scratch=(--prepare "rm -rf target .backlings")
+
 cd "$layouts/rustlings"
 echo "== rustlings' exercises, warm"
-side_by_side rustlings_warm "$warm" --warmup 1 \
-  -n "rustlings dev check" "$rustlings dev check" -n "backlings dev check" "$backlings dev check"
+side_by_side rustlings_warm "$warm" --warmup 1 "${rustlings_dev_check[@]}" "${backlings_dev_check[@]}"
 echo "== rustlings' exercises, cold"
-side_by_side rustlings_cold "$cold" --prepare "rm -rf target .backlings" \
-  -n "rustlings dev check" "$rustlings dev check" -n "backlings dev check" "$backlings dev check"
+side_by_side rustlings_cold "$cold" "${from_scratch[@]}" "${rustlings_dev_check[@]}" "${backlings_dev_check[@]}"
 
 cd "$layouts/backlings"
 echo "== this course, warm"
-side_by_side backlings_warm "$warm" --warmup 1 \
-  -n "backlings dev check" "$backlings dev check" -n "backlings verify" "$backlings verify"
+side_by_side backlings_warm "$warm" --warmup 1 "${backlings_dev_check[@]}" \
+  -n "backlings verify" "$backlings verify"
 echo "== this course, cold (dependencies included)"
-side_by_side backlings_cold "$cold" --prepare "rm -rf target .backlings" \
-  -n "backlings dev check" "$backlings dev check"
+side_by_side backlings_cold "$cold" "${from_scratch[@]}" "${backlings_dev_check[@]}"
