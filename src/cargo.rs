@@ -12,6 +12,7 @@ use std::thread;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel};
 
 /// What to build.
@@ -138,10 +139,10 @@ pub fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Builds `bins` of the package at `manifest` in one cargo invocation. With `learn`, cargo
+/// Builds `bins` of `package` in one cargo invocation. With `learn`, cargo
 /// also prints the rustc commands it runs, so that the next check can replay them.
 pub fn build(
-    manifest: &Path,
+    package: &ExercisePackage,
     bins: &[String],
     mode: Mode,
     color: bool,
@@ -176,7 +177,13 @@ pub fn build(
     } else {
         "--message-format=json"
     };
-    command.arg("--manifest-path").arg(manifest).arg(format);
+    let manifest = &package.manifest_path;
+    command
+        .arg("--manifest-path")
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(&package.target_dir)
+        .arg(format);
     for bin in bins.iter().filter(|_| select_bins) {
         command.args(["--bin", bin]);
     }

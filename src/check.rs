@@ -164,7 +164,7 @@ pub fn check_all(
     if !strict.is_empty() {
         let bins: Vec<String> = strict.iter().map(|&i| items[i].bin()).collect();
         let clippy = cargo::build(
-            &package.manifest_path,
+            package,
             &bins,
             Mode::Clippy,
             options.color,
@@ -210,7 +210,7 @@ fn build_bins(
     let cargo = |mode| {
         let progress = options.progress.clone();
         cargo::build(
-            manifest,
+            package,
             &rest,
             mode,
             options.color,
@@ -266,7 +266,7 @@ fn build_one_test(
     let bins = [bin.to_string()];
     let progress = options.progress.clone();
     let build = cargo::build(
-        manifest,
+        package,
         &bins,
         Mode::Test,
         options.color,

@@ -17,6 +17,10 @@ pub struct ExercisePackage {
     pub manifest_path: PathBuf,
     /// Declared bins: name → source path, normalised relative to the course directory.
     pub bins: BTreeMap<String, PathBuf>,
+    /// Where backlings builds: `target/backlings/`, not cargo's default `target/`. An editor's
+    /// rust-analyzer (or the learner's own `cargo`) building in `target/` holds its lock for as
+    /// long as it runs, minutes on a first open; a check waiting for that lock would freeze.
+    pub target_dir: PathBuf,
 }
 
 impl ExercisePackage {
@@ -68,6 +72,7 @@ impl ExercisePackage {
         Ok(Self {
             manifest_path: manifest.to_path_buf(),
             bins,
+            target_dir: root.join("target").join("backlings"),
         })
     }
 }
