@@ -25,10 +25,24 @@ use clap::{Parser, Subcommand};
 /// Run without a command in a course directory to start watch mode: edit the current
 /// exercise, save, and see the verdict.
 #[derive(Parser)]
-#[command(name = "backlings", version, about, long_about)]
+#[command(
+    name = "backlings",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Watch mode: notice saves by reading the exercise files five times a second, instead of
+    /// through the system's file events. Chosen by itself (with a line saying why) where
+    /// events do not arrive: network drives, WSL's /mnt/*, an exhausted inotify limit.
+    #[arg(long, conflicts_with = "manual")]
+    poll: bool,
+    /// Watch mode without watching: press r to check.
+    #[arg(long)]
+    manual: bool,
 }
 
 #[derive(Subcommand)]
@@ -77,10 +91,15 @@ enum DevCommand {
 
 fn main() {
     let cli = Cli::parse();
+    let noticing = match (cli.poll, cli.manual) {
+        (true, _) => watch::Noticing::Polling,
+        (_, true) => watch::Noticing::Manual,
+        _ => watch::Noticing::Events,
+    };
     signals::install(watch::restore_terminal);
     let color = report::init_color();
     let result = match cli.command {
-        None => watch::run(color),
+        None => watch::run(color, noticing),
         Some(Command::Run { name }) => commands::run::run(name, color),
         Some(Command::Hint { name }) => commands::hint::run(name),
         Some(Command::List) => commands::list::run(),

@@ -9,6 +9,8 @@
 mod events;
 mod screen;
 mod terminal;
+mod trace;
+mod watcher;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::IsTerminal;
@@ -21,7 +23,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::cargo::Progress;
 use crate::check::{self, Item, Options, Outcome, Verdict};
 use crate::commands::reset::reset_file;
-use crate::commands::{self, load_course, load_state};
+use crate::commands::{load_course, load_state};
 use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::manifest::ExercisePackage;
@@ -31,6 +33,7 @@ use crate::state::State;
 use events::Event;
 
 pub use terminal::restore as restore_terminal;
+pub use watcher::Noticing;
 
 /// How long to wait after a save for more writes of the same save (editors often write a
 /// file in several steps, microseconds apart) before checking. It is added to every save's
@@ -72,9 +75,16 @@ struct App {
     package: Arc<ExercisePackage>,
     state: State,
     color: bool,
+    /// `--manual`: only `r` checks.
+    manual: bool,
+    /// How saves are noticed, when it is not the usual way.
+    note: Option<String>,
     view: View,
     busy: Option<Busy>,
     running: Option<Running>,
+    /// Checking every exercise (`c`): single checks wait for it, and it checks the current
+    /// exercise again when it ends.
+    batch: Option<Cancel>,
     last: Option<Last>,
     show_hint: bool,
     show_welcome: bool,
@@ -83,7 +93,8 @@ struct App {
     tx: Sender<Event>,
 }
 
-pub fn run(color: bool) -> Result<i32> {
+/// Runs watch mode on the course in the current directory until the learner quits.
+pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::usage(
             "watch mode needs a terminal.\n  Without one, use `backlings run [NAME]` to check one exercise, \
@@ -92,8 +103,9 @@ pub fn run(color: bool) -> Result<i32> {
     }
     let (course, package) = load_course()?;
     let state = load_state(&course)?;
+    trace::init();
     let (tx, rx) = mpsc::channel();
-    let _watcher = events::watch_exercises(&course, tx.clone())?;
+    let watching = watcher::start(&course, noticing, tx.clone())?;
 
     let all_done = state.done_count() == course.exercises.len();
     let message = (!state.warnings.is_empty()).then(|| state.warnings.join("\n"));
@@ -103,9 +115,12 @@ pub fn run(color: bool) -> Result<i32> {
         show_welcome: state.is_new,
         state,
         color,
+        manual: noticing == Noticing::Manual,
+        note: watching.note.clone(),
         view: if all_done { View::Final } else { View::Main },
         busy: None,
         running: None,
+        batch: None,
         last: None,
         show_hint: false,
         // Printed warnings would vanish when the screen is drawn: show them on it.
@@ -115,12 +130,14 @@ pub fn run(color: bool) -> Result<i32> {
     };
     app.state.save(&app.course)?;
 
-    if !all_done {
-        app.first_check()?;
-    }
     let _terminal = terminal::RawTerminal::enter()
         .map_err(|e| Error::usage(format!("could not set up the terminal: {e}")))?;
     events::read_terminal(tx);
+    if !all_done && !app.manual {
+        // Checked inside the loop like any other check, so that keys work during it: on a
+        // fresh course it builds every dependency, minutes on a small machine.
+        app.check_current(true);
+    }
     app.draw();
 
     let mut debounce: Option<Instant> = None;
@@ -146,14 +163,15 @@ pub fn run(color: bool) -> Result<i32> {
             },
         };
         match event {
-            Event::Saved(index)
-                if index == app.state.current
-                    && matches!(app.view, View::Main | View::ConfirmReset) =>
-            {
+            Event::Saved(index) if index == app.state.current && app.watches_saves() => {
                 debounce = Some(Instant::now() + DEBOUNCE);
                 continue;
             }
-            Event::Saved(_) => continue,
+            Event::Rescan if app.watches_saves() => {
+                debounce = Some(Instant::now() + DEBOUNCE);
+                continue;
+            }
+            Event::Saved(_) | Event::Rescan => continue,
             Event::Key(key) => {
                 if app.on_key(key)? == Flow::Quit {
                     break;
@@ -166,8 +184,9 @@ pub fn run(color: bool) -> Result<i32> {
         }
         app.draw();
     }
-    if let Some(running) = &app.running {
-        running.cancel.cancel();
+    app.cancel_running();
+    if let Some(batch) = &app.batch {
+        batch.cancel();
     }
     // Leave the shell prompt on a line of its own.
     println!("\r");
@@ -194,6 +213,9 @@ impl App {
     /// Checks the current exercise unless its content is what was (or is being) checked
     /// already; `force` checks regardless. A running check of other content is cancelled.
     fn check_current(&mut self, force: bool) {
+        if self.batch.is_some() {
+            return;
+        }
         let index = self.state.current;
         let path = self.course.root.join(self.course.exercises[index].path());
         let content = match std::fs::read(&path) {
@@ -235,9 +257,15 @@ impl App {
             cancel: cancel.clone(),
         };
         let (course, package) = (self.course.clone(), self.package.clone());
-        std::thread::spawn(move || {
+        trace::log(format_args!(
+            "check {} {content:016x}",
+            self.course.exercises[index].name
+        ));
+        spawn_check(move || {
             let exercise = &course.exercises[index];
-            let outcome = check::check_one(&course, &package, Item::exercise(exercise), &options);
+            let outcome = catch_bug(|| {
+                check::check_one(&course, &package, Item::exercise(exercise), &options)
+            });
             let _ = tx.send(Event::Checked(id, outcome));
         });
         self.running = Some(Running {
@@ -249,39 +277,12 @@ impl App {
         self.busy = Some(Busy::Checking { progress: None });
     }
 
-    /// The check at start-up, made before the screen is taken over: on a fresh course it
-    /// builds every dependency (minutes), shown as a progress bar fed by cargo's own count.
-    fn first_check(&mut self) -> Result<()> {
-        let index = self.state.current;
-        let path = self.course.root.join(self.course.exercises[index].path());
-        let Ok(bytes) = std::fs::read(&path) else {
-            self.check_current(true); // reports the missing file
-            return Ok(());
-        };
-        if let (true, Some(welcome)) = (self.show_welcome, &self.course.welcome_message) {
-            println!("{welcome}\n");
-        }
-        println!("Checking {}…", self.course.exercises[index].name);
-        let exercise = &self.course.exercises[index];
-        let outcome = commands::check_with_progress(
-            &self.course,
-            &self.package,
-            &[Item::exercise(exercise)],
-            self.color,
-        )
-        .map(|mut outcomes| outcomes.pop().expect("one item, one outcome"));
-        self.next_id += 1;
-        self.running = Some(Running {
-            id: self.next_id,
-            index,
-            content: fingerprint(&bytes),
-            cancel: Cancel::default(),
-        });
-        self.on_checked(self.next_id, outcome)
-    }
-
     fn cancel_running(&mut self) {
         if let Some(running) = self.running.take() {
+            trace::log(format_args!(
+                "cancel {} {:016x}",
+                self.course.exercises[running.index].name, running.content
+            ));
             running.cancel.cancel();
         }
         if matches!(self.busy, Some(Busy::Checking { .. })) {
@@ -316,14 +317,20 @@ impl App {
             .course
             .root
             .join(self.course.exercises[running.index].path());
+        let name = self.course.exercises[running.index].name.clone();
         if std::fs::read(&path).map(|b| fingerprint(&b)).ok() != Some(running.content) {
             // Saved again while the check ran: that save's event may still be on its way,
             // but the verdict must not be shown for content that is gone.
+            trace::log(format_args!("stale {name} {:016x}", running.content));
             self.check_current(false);
             return Ok(());
         }
         let done = outcome.verdict == Verdict::Done;
-        let name = self.course.exercises[running.index].name.clone();
+        trace::log(format_args!(
+            "verdict {name} {:016x} {}",
+            running.content,
+            if done { "done" } else { "not done" }
+        ));
         if self.state.is_done(&name) != done {
             self.state.set_done(&name, done);
             self.state.save(&self.course)?;
@@ -341,6 +348,7 @@ impl App {
 
     fn on_checked_all(&mut self, outcomes: Result<Vec<Outcome>>) -> Result<()> {
         self.busy = None;
+        self.batch = None;
         let outcomes = match outcomes {
             Ok(outcomes) => outcomes,
             Err(e) => {
@@ -368,6 +376,8 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Result<Flow> {
+        #[cfg(debug_assertions)]
+        panic_if_asked(&key);
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return Ok(Flow::Quit);
         }
@@ -470,8 +480,28 @@ impl App {
             self.state.save(&self.course)?;
             self.last = None;
         }
-        self.check_current(false);
+        self.check_unless_manual();
         Ok(())
+    }
+
+    /// After the file or the current exercise changed: checks it, or in manual mode only
+    /// stops a check of something else.
+    fn check_unless_manual(&mut self) {
+        if !self.manual {
+            self.check_current(false);
+        } else if self
+            .running
+            .as_ref()
+            .is_some_and(|r| r.index != self.state.current)
+        {
+            self.cancel_running();
+        }
+    }
+
+    /// Saves of the current exercise are checked, except in manual mode and on the final
+    /// screen (whose exercise is done; `r` still checks it after moving back to it).
+    fn watches_saves(&self) -> bool {
+        !self.manual && !matches!(self.view, View::Final)
     }
 
     fn reset_current(&mut self) -> Result<()> {
@@ -484,7 +514,7 @@ impl App {
         ) {
             Ok(message) => {
                 self.message = Some(message);
-                self.check_current(false);
+                self.check_unless_manual();
             }
             Err(e) => self.message = Some(e.message),
         }
@@ -493,23 +523,61 @@ impl App {
 
     fn check_all(&mut self) {
         self.cancel_running();
+        if self.batch.is_some() {
+            return;
+        }
+        let cancel = Cancel::default();
+        self.batch = Some(cancel.clone());
         self.busy = Some(Busy::CheckingAll);
-        let (course, package, tx, color) = (
-            self.course.clone(),
-            self.package.clone(),
-            self.tx.clone(),
-            self.color,
-        );
-        std::thread::spawn(move || {
+        let (course, package, tx) = (self.course.clone(), self.package.clone(), self.tx.clone());
+        let options = Options {
+            color: self.color,
+            progress: None,
+            cancel,
+        };
+        spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();
-            let options = Options {
-                color,
-                progress: None,
-                cancel: Cancel::default(),
-            };
-            let outcomes = check::check_all(&course, &package, &items, &options);
+            let outcomes = catch_bug(|| check::check_all(&course, &package, &items, &options));
             let _ = tx.send(Event::CheckedAll(outcomes));
         });
+    }
+}
+
+/// Runs a check on a thread of its own, named so that a panic in it is reported on screen
+/// (see [`catch_bug`]) rather than over it.
+fn spawn_check(check: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .name(CHECK_THREAD.to_string())
+        .spawn(check)
+        .expect("the system can start a thread");
+}
+
+const CHECK_THREAD: &str = "check";
+
+/// A check that panics (a bug in backlings) becomes an error on screen; watch mode goes on.
+fn catch_bug<T>(check: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::usage(format!(
+            "backlings hit a bug while checking: {what}\n  \
+             Please report it; press r to check again."
+        )))
+    })
+}
+
+/// Lets the tests prove that a panic leaves the terminal usable: debug builds panic on the
+/// key named by `BACKLINGS_PANIC_KEY`.
+#[cfg(debug_assertions)]
+fn panic_if_asked(key: &KeyEvent) {
+    if let (Some(wanted), KeyCode::Char(pressed)) =
+        (std::env::var_os("BACKLINGS_PANIC_KEY"), key.code)
+        && wanted.to_str() == Some(pressed.encode_utf8(&mut [0; 4]))
+    {
+        panic!("BACKLINGS_PANIC_KEY={pressed} was pressed");
     }
 }
 

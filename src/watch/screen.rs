@@ -13,13 +13,15 @@ use crate::state::State;
 
 use super::{App, Busy, View};
 
-/// The whole screen for the app's current state, `width` × `height` characters.
+/// The whole screen for the app's current state, `width` × `height` characters. Text is
+/// wrapped at spaces to the width, so a narrow terminal splits no word.
 pub fn render(app: &App, width: u16, height: u16) -> String {
-    match &app.view {
-        View::List { selected } => list_view(&app.course, &app.state, *selected, height),
+    let text = match &app.view {
+        View::List { selected } => list_view(&app.course, &app.state, *selected, width, height),
         View::Final => final_view(&app.course),
         View::Main | View::ConfirmReset => main_view(app, width),
-    }
+    };
+    wrap(&text, usize::from(width))
 }
 
 fn main_view(app: &App, width: u16) -> String {
@@ -49,6 +51,10 @@ fn main_view(app: &App, width: u16) -> String {
                 &last.outcome,
                 &course.root,
             )),
+            _ if app.manual => out.push_str(&format!(
+                "Press r to check {}.\n",
+                style(&exercise.name).bold()
+            )),
             _ => {}
         },
     }
@@ -59,6 +65,11 @@ fn main_view(app: &App, width: u16) -> String {
     if let Some(message) = &app.message {
         out.push('\n');
         out.push_str(message);
+        out.push('\n');
+    }
+    if let Some(note) = &app.note {
+        out.push('\n');
+        out.push_str(&style(note).dim().to_string());
         out.push('\n');
     }
     out.push('\n');
@@ -109,8 +120,9 @@ fn keys_line(done: bool) -> String {
 /// `Progress: [=====>      ] 3/10`, fitted to the terminal's width.
 fn progress_bar(done: usize, total: usize, width: u16) -> String {
     let counts = format!(" {done}/{total}");
+    // One column spare: a line that fills the terminal exactly wraps early in some terminals.
     let room = usize::from(width)
-        .saturating_sub("Progress: []".len() + counts.len())
+        .saturating_sub("Progress: []".len() + counts.len() + 1)
         .clamp(5, 60);
     let filled = (done * room).checked_div(total).unwrap_or(0);
     let mut bar = "=".repeat(filled);
@@ -121,8 +133,17 @@ fn progress_bar(done: usize, total: usize, width: u16) -> String {
     format!("Progress: [{}]{counts}", style(bar).green())
 }
 
-fn list_view(course: &Course, state: &State, selected: usize, height: u16) -> String {
+fn list_view(course: &Course, state: &State, selected: usize, width: u16, height: u16) -> String {
     let table = list::table(course, state, false);
+    let fits = table
+        .lines()
+        .all(|line| console::measure_text_width(line) <= usize::from(width));
+    // Too narrow for the chapter column: rows of number, name and status, cut to fit.
+    let table = if fits {
+        table
+    } else {
+        narrow_table(course, state, usize::from(width))
+    };
     let mut lines = table.lines();
     let header = lines.next().unwrap_or_default();
     let rows: Vec<&str> = lines.take(course.exercises.len()).collect();
@@ -143,6 +164,61 @@ fn list_view(course: &Course, state: &State, selected: usize, height: u16) -> St
     out
 }
 
+fn narrow_table(course: &Course, state: &State, width: usize) -> String {
+    let mut out = String::from("    # exercise\n");
+    for (i, exercise) in course.exercises.iter().enumerate() {
+        let marker = if i == state.current { ">" } else { " " };
+        let status = if state.is_done(&exercise.name) {
+            "done"
+        } else {
+            "pending"
+        };
+        let room = width.saturating_sub(7 + status.len()).max(8);
+        let name = console::truncate_str(&exercise.name, room, "…");
+        out.push_str(&format!("{marker} {:>3} {name} {status}\n", i + 1));
+    }
+    out
+}
+
+/// `text` with each line broken at spaces so that none is wider than `width` columns
+/// (escape sequences take no room). Indentation is kept; a word wider than the whole line
+/// is left for the terminal to break.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if console::measure_text_width(line) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let mut used = 0;
+        let mut rest = line;
+        while !rest.is_empty() {
+            // The next word with the spaces before it.
+            let start = rest.len() - rest.trim_start_matches(' ').len();
+            let end = rest[start..].find(' ').map_or(rest.len(), |i| start + i);
+            let (spaces, word) = (&rest[..start], &rest[start..end]);
+            if word.is_empty() {
+                break; // trailing spaces
+            }
+            let word_width = console::measure_text_width(word);
+            if used > 0 && used + spaces.len() + word_width > width {
+                out.push('\n');
+                out.push_str(word);
+                used = word_width;
+            } else {
+                out.push_str(spaces);
+                out.push_str(word);
+                used += spaces.len() + word_width;
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
 fn final_view(course: &Course) -> String {
     let message = course
         .final_message
@@ -153,4 +229,32 @@ fn final_view(course: &Course) -> String {
         style("✓ All exercises done!").green().bold(),
         "l:list (to revisit an exercise)  q:quit"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_breaks_long_lines_at_spaces_and_keeps_short_ones() {
+        assert_eq!(wrap("short\nlines stay", 20), "short\nlines stay");
+        assert_eq!(
+            wrap("h:hint  l:list  r:check  q:quit", 16),
+            "h:hint  l:list\nr:check  q:quit"
+        );
+        assert_eq!(
+            wrap("    indented code line", 12),
+            "    indented\ncode line"
+        );
+    }
+
+    #[test]
+    fn escape_sequences_take_no_room_and_long_words_are_left_whole() {
+        let bold = "\x1b[1mbold\x1b[0m";
+        assert_eq!(wrap(&format!("{bold} word"), 9), format!("{bold} word"));
+        assert_eq!(
+            wrap("a exercises/01_basics/first.rs", 10),
+            "a\nexercises/01_basics/first.rs"
+        );
+    }
 }

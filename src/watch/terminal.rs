@@ -1,6 +1,6 @@
 //! The terminal in watch mode: raw mode for single keys, restored however the program ends
-//! (quit, Ctrl-C, an error, a panic). The screen is cleared, never purged: the learner's
-//! scrollback stays.
+//! (quit, Ctrl-C, SIGTERM, an error, a panic). The screen is cleared, never purged: what was
+//! on it is first scrolled into the learner's scrollback, which stays.
 
 use std::io::Write;
 
@@ -11,13 +11,20 @@ pub struct RawTerminal;
 
 impl RawTerminal {
     pub fn enter() -> std::io::Result<Self> {
-        terminal::enable_raw_mode()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
-            previous(info);
+            // A check's panic is reported on screen and watch mode goes on (see
+            // `catch_bug`); any other ends the program, and must be readable.
+            if std::thread::current().name() != Some(super::CHECK_THREAD) {
+                restore();
+                previous(info);
+            }
         }));
-        execute!(std::io::stdout(), cursor::Hide)?;
+        let (_, rows) = size();
+        let mut out = std::io::stdout();
+        write!(out, "{}", "\n".repeat(usize::from(rows)))?;
+        terminal::enable_raw_mode()?;
+        execute!(out, cursor::Hide)?;
         Ok(Self)
     }
 }
@@ -42,7 +49,10 @@ pub fn draw(text: &str) {
     let _ = out.flush();
 }
 
-/// Columns and rows, with a sane default when the terminal does not say.
+/// Columns and rows, with a sane default when the terminal does not say (some report 0×0).
 pub fn size() -> (u16, u16) {
-    terminal::size().unwrap_or((80, 24))
+    match terminal::size() {
+        Ok((columns, rows)) if columns > 0 && rows > 0 => (columns, rows),
+        _ => (80, 24),
+    }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of the fixtures
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 

@@ -1,99 +1,71 @@
-//! Watch mode driven like a learner drives it, through a real pseudo-terminal: start, read the
-//! verdict, fix and save, press keys, reach the end, restart.
+//! A learner's way through a course: start, read the verdict, fix and save, move on, reach
+//! the end, come back.
 
-mod common;
-
-use common::{BROKEN, Ex, FAILS, PASSES, TestCourse};
-use rexpect::reader::Options;
-use rexpect::session::{PtySession, spawn_with_options};
-
-/// Upper bound for anything to appear on screen; reached only when something is wrong.
-const PATIENCE_MS: u64 = 60_000;
-
-fn watch(course: &TestCourse) -> PtySession {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("backlings"));
-    command.current_dir(course.path()).env("NO_COLOR", "1");
-    spawn_with_options(
-        command,
-        Options::new()
-            .timeout_ms(Some(PATIENCE_MS))
-            .strip_ansi_escape_codes(true),
-    )
-    .expect("backlings starts in a pseudo-terminal")
-}
-
-/// Types `keys` (the session's writer is line-buffered: flush, or a lone key never leaves).
-fn press(screen: &mut PtySession, keys: &str) {
-    screen.send(keys).unwrap();
-    screen.flush().unwrap();
-}
+use crate::common::pty::Watch;
+use crate::common::{BROKEN, Ex, FAILS, PASSES, TestCourse};
 
 #[test]
 fn a_learner_goes_from_the_first_exercise_to_the_last_by_saving_fixes() {
     let course = TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", BROKEN)]);
-    let mut screen = watch(&course);
-    screen.exp_string("Welcome to the test course").unwrap();
-    screen.exp_string("first: 1 of 1 tests fail").unwrap();
+    let mut watch = Watch::start(&course);
+    watch.expect("Welcome to the test course");
+    watch.expect("first: 1 of 1 tests fail");
 
-    press(&mut screen, "n");
-    screen.exp_string("Finish this exercise first").unwrap();
+    watch.press("n");
+    watch.expect("Finish this exercise first");
 
     course.write(&TestCourse::exercise("first"), PASSES);
-    screen.exp_string("first is done!").unwrap();
-    screen.exp_string("Progress: [").unwrap();
-    screen.exp_string("1/2").unwrap();
+    let frame = watch.expect("first is done!");
+    assert!(frame.contains("] 1/2"), "progress counts it:\n{frame}");
 
-    press(&mut screen, "n");
-    screen.exp_string("second does not compile yet").unwrap();
-    press(&mut screen, "h");
-    screen.exp_string("Hint for second").unwrap();
+    watch.press("n");
+    watch.expect("second does not compile yet");
+    watch.press("h");
+    watch.expect("Hint for second");
 
     course.write(&TestCourse::exercise("second"), PASSES);
-    screen.exp_string("second is done!").unwrap();
-    press(&mut screen, "n");
-    screen.exp_string("All done, congratulations").unwrap();
-    press(&mut screen, "q");
-    screen.exp_eof().unwrap();
+    watch.expect("second is done!");
+    watch.press("n");
+    watch.expect("All done, congratulations");
+    watch.press("q");
+    assert!(watch.expect_exit().success());
 
-    // Progress survived: the next start opens on the final screen.
-    let mut screen = watch(&course);
-    screen.exp_string("All exercises done!").unwrap();
-    press(&mut screen, "q");
-    screen.exp_eof().unwrap();
+    // Progress survived: the next start opens on the final screen, not an error.
+    let mut watch = Watch::start(&course);
+    watch.expect("All exercises done!");
+    watch.expect("All done, congratulations");
+    watch.press("q");
+    assert!(watch.expect_exit().success());
 }
 
 #[test]
 fn list_jumps_and_reset_restores_with_a_backup() {
     let course = TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", BROKEN)]);
     course.git_commit_all("shipped");
-    let mut screen = watch(&course);
-    screen.exp_string("first: 1 of 1 tests fail").unwrap();
+    let mut watch = Watch::start(&course);
+    watch.expect("first: 1 of 1 tests fail");
 
-    press(&mut screen, "c");
-    screen
-        .exp_string("Checked all exercises: 0 of 2 done.")
-        .unwrap();
+    watch.press("c");
+    watch.expect("Checked all exercises: 0 of 2 done.");
 
-    press(&mut screen, "l");
-    screen.exp_string("Enter: go to exercise").unwrap();
-    press(&mut screen, "j");
-    press(&mut screen, "\r");
-    screen.exp_string("second does not compile yet").unwrap();
+    watch.press("l");
+    watch.expect("Enter: go to exercise");
+    watch.press("j");
+    watch.press("\r");
+    watch.expect("second does not compile yet");
 
     course.write(
         &TestCourse::exercise("second"),
         "fn main() {} // my attempt\n",
     );
-    screen.exp_string("second is done!").unwrap();
-    press(&mut screen, "x");
-    screen.exp_string("(y/n)").unwrap();
-    press(&mut screen, "y");
-    screen
-        .exp_string("Your version is saved as .backlings/backups/second.1.rs")
-        .unwrap();
-    screen.exp_string("second does not compile yet").unwrap();
-    press(&mut screen, "q");
-    screen.exp_eof().unwrap();
+    watch.expect("second is done!");
+    watch.press("x");
+    watch.expect("(y/n)");
+    watch.press("y");
+    watch.expect("Your version is saved as .backlings/backups/second.1.rs");
+    watch.expect("second does not compile yet");
+    watch.press("q");
+    watch.expect_exit();
     assert_eq!(
         course.read(".backlings/backups/second.1.rs"),
         "fn main() {} // my attempt\n"
