@@ -240,6 +240,10 @@ impl App {
                     .as_ref()
                     .is_some_and(|l| l.index == index && l.content == content);
             if same_as_running || same_as_last {
+                trace::log(format_args!(
+                    "unchanged {} {content:016x}",
+                    self.course.exercises[index].name
+                ));
                 return;
             }
         }

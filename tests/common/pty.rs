@@ -255,6 +255,20 @@ impl Watch {
             .collect()
     }
 
+    /// Waits until watch mode's log satisfies `wanted`.
+    pub fn expect_log(&self, what: &str, wanted: impl Fn(&[String]) -> bool) {
+        let deadline = Instant::now() + PATIENCE;
+        while !wanted(&self.log()) {
+            assert!(
+                Instant::now() < deadline,
+                "expected the log to show {what}; it has:\n{}",
+                self.log().join("\n")
+            );
+            // A file has no way to announce a write; look again shortly.
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// The contents whose checks started, in order, as [`content_id`]s.
     pub fn checks_of(&self, name: &str) -> Vec<String> {
         let prefix = format!("check {name} ");

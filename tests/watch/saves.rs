@@ -177,6 +177,13 @@ fn nothing_else_is_a_save(args: &'static [&'static str]) {
     file.set_modified(modified + Duration::from_secs(10))
         .unwrap();
     drop(file);
+    // Wait until watch mode has looked at the file again: a save now would be handled
+    // together with the touch, and hide what the touch did.
+    let unchanged = format!("first {}", content_id(FAILS));
+    watch.expect_log("the touched file looked at again", |log| {
+        let checks = log.iter().filter(|l| **l == format!("check {unchanged}"));
+        log.contains(&format!("unchanged {unchanged}")) || checks.count() > 1
+    });
 
     save_later_and_see_it(&mut watch, &first);
     let log = watch.log();
