@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The contenders for one exercise of the backlings layout (bench/rustlings_layouts.sh), as a
-bench/latency.py spec: backlings and rustlings, each in watch mode and as `run NAME`.
+bench/latency.py spec: backlings and rustlings, each in watch mode and as `run NAME`, and
+backlings' polling watch mode (`--poll`).
 
 Usage: spec.py COURSE NAME BACKLINGS RUSTLINGS > SPEC.json
 """
@@ -30,6 +31,8 @@ def contender(label, kind, command, done=None, setup=None):
 
 json.dump({"rounds": 3, "per_round": 5, "contenders": [
     contender("backlings watch", "watch", [backlings], ours, ["sh", "-c", backlings_state]),
+    contender("backlings watch --poll", "watch", [backlings, "--poll"], ours,
+              ["sh", "-c", backlings_state]),
     contender(f"backlings run {name}", "run", [backlings, "run", name]),
     contender("rustlings watch", "watch", [rustlings], theirs, ["sh", "-c", rustlings_state]),
     contender(f"rustlings run {name}", "run", [rustlings, "run", name]),
