@@ -295,12 +295,19 @@ impl App {
     }
 
     fn on_progress(&mut self, progress: Progress) {
-        if let (Some(Busy::Checking { progress: shown }), Progress::Units { done, total }) =
-            (&mut self.busy, progress)
-        {
+        let Some(Busy::Checking { progress: shown }) = &mut self.busy else {
+            return;
+        };
+        match progress {
             // Only a build of more than the exercise itself is worth a progress line.
-            if total > 3 {
-                *shown = Some((done, total));
+            Progress::Units { done, total } if total > 3 => *shown = Some((done, total)),
+            Progress::Units { .. } => {}
+            Progress::WaitingForLock => {
+                self.message = Some(
+                    "Waiting for another build of this course to finish \
+                     (is backlings running in another terminal?)."
+                        .to_string(),
+                )
             }
         }
     }

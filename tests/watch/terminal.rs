@@ -77,7 +77,11 @@ fn a_resize_redraws_the_screen_for_the_new_width() {
 
 #[test]
 fn a_narrow_terminal_splits_no_word() {
-    let course = course();
+    let course = TestCourse::new(&[
+        Ex::new("first", FAILS),
+        Ex::new("a_longer_exercise_name", FAILS),
+        Ex::new("an_exercise_with_a_very_long_name", FAILS),
+    ]);
     let mut watch = Watch::start_with(
         &course,
         Start {
@@ -109,6 +113,26 @@ fn a_narrow_terminal_splits_no_word() {
             rows.join("\n")
         );
     }
+
+    // The list drops its chapter column rather than wrapping rows.
+    watch.press("l");
+    watch.expect("Enter: go to exercise");
+    let rows = watch.rows();
+    for row in [
+        "    2 a_longer_exercise_name pending",
+        "    3 an_exercise_with_a_very_l… pending",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.trim_end() == row),
+            "{row:?} in\n{}",
+            rows.join("\n")
+        );
+    }
+    assert!(
+        (0..rows.len()).all(|i| !watch.row_wrapped(i as u16)),
+        "{}",
+        rows.join("\n")
+    );
 }
 
 #[test]
