@@ -333,7 +333,13 @@ impl App {
             // Saved again while the check ran: that save's event may still be on its way,
             // but the verdict must not be shown for content that is gone.
             trace::log(format_args!("stale {name} {:016x}", running.content));
-            self.check_current(false);
+            if self.manual {
+                self.message = Some(format!(
+                    "{name} changed while it was checked: press r to check it again."
+                ));
+            } else {
+                self.check_current(false);
+            }
             return Ok(());
         }
         let done = outcome.verdict == Verdict::Done;
