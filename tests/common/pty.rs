@@ -71,6 +71,17 @@ impl Watch {
         Self::start_with(course, Start::default())
     }
 
+    /// `backlings ARGS` in `course`, otherwise as [`Watch::start`].
+    pub fn start_with_args(course: &TestCourse, args: &[&str]) -> Self {
+        Self::start_with(
+            course,
+            Start {
+                args,
+                ..Start::default()
+            },
+        )
+    }
+
     pub fn start_with(course: &TestCourse, start: Start) -> Self {
         let (columns, rows) = start.size;
         let (master, slave) = open_pty(columns, rows);

@@ -68,13 +68,7 @@ fn saves_are_seen(watch: &mut Watch, course: &TestCourse) {
 #[test]
 fn polling_when_asked_sees_saves_that_keep_the_modification_time() {
     let course = course();
-    let mut watch = Watch::start_with(
-        &course,
-        Start {
-            args: &["--poll"],
-            ..Start::default()
-        },
-    );
+    let mut watch = Watch::start_with_args(&course, &["--poll"]);
     watch.expect("Watching for saves by polling: as asked (--poll).");
     saves_are_seen(&mut watch, &course);
 }
@@ -113,13 +107,7 @@ fn file_events_are_used_where_they_work_and_nothing_is_said() {
 #[test]
 fn in_manual_mode_only_r_checks() {
     let course = course();
-    let mut watch = Watch::start_with(
-        &course,
-        Start {
-            args: &["--manual"],
-            ..Start::default()
-        },
-    );
+    let mut watch = Watch::start_with_args(&course, &["--manual"]);
     watch.expect("Manual mode: saves are not checked; press r to check.");
     watch.expect("Press r to check first.");
 

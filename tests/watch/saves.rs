@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::pty::{Start, Watch, content_id};
+use crate::common::pty::{Watch, content_id};
 use crate::common::{Ex, FAILS, PASSES, TestCourse};
 
 /// A later edit whose failing test names itself, so the screen shows when it was checked.
@@ -71,13 +71,7 @@ mod editor {
 /// A course whose current exercise `first` fails; watch mode started and its verdict shown.
 fn watching(args: &'static [&'static str]) -> (TestCourse, Watch, PathBuf) {
     let course = TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", FAILS)]);
-    let mut watch = Watch::start_with(
-        &course,
-        Start {
-            args,
-            ..Start::default()
-        },
-    );
+    let mut watch = Watch::start_with_args(&course, args);
     watch.expect("first: 1 of 1 tests fail");
     let first = course.file(&TestCourse::exercise("first"));
     (course, watch, first)
