@@ -51,8 +51,12 @@ enum View {
 
 /// Work in progress.
 enum Busy {
-    Checking { progress: Option<(u32, u32)> },
-    CheckingAll,
+    Checking {
+        progress: Option<(u32, u32)>,
+    },
+    /// Every exercise (`c`): single checks wait for it, and it checks the current exercise
+    /// again when it ends.
+    CheckingAll(Cancel),
 }
 
 /// The verdict on the current exercise, and the content it was given for.
@@ -82,9 +86,6 @@ struct App {
     view: View,
     busy: Option<Busy>,
     running: Option<Running>,
-    /// Checking every exercise (`c`): single checks wait for it, and it checks the current
-    /// exercise again when it ends.
-    batch: Option<Cancel>,
     last: Option<Last>,
     show_hint: bool,
     show_welcome: bool,
@@ -105,7 +106,7 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
     let state = load_state(&course)?;
     trace::init();
     let (tx, rx) = mpsc::channel();
-    let watching = watcher::start(&course, noticing, tx.clone())?;
+    let mut watching = watcher::start(&course, noticing, tx.clone())?;
 
     let all_done = state.done_count() == course.exercises.len();
     let message = (!state.warnings.is_empty()).then(|| state.warnings.join("\n"));
@@ -116,11 +117,10 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
         state,
         color,
         manual: noticing == Noticing::Manual,
-        note: watching.note.clone(),
+        note: watching.note.take(),
         view: if all_done { View::Final } else { View::Main },
         busy: None,
         running: None,
-        batch: None,
         last: None,
         show_hint: false,
         // Printed warnings would vanish when the screen is drawn: show them on it.
@@ -163,15 +163,13 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
             },
         };
         match event {
-            Event::Saved(index) if index == app.state.current && app.watches_saves() => {
-                debounce = Some(Instant::now() + DEBOUNCE);
+            Event::Saved(index) if index != app.state.current => continue,
+            Event::Saved(_) | Event::Rescan => {
+                if app.watches_saves() {
+                    debounce = Some(Instant::now() + DEBOUNCE);
+                }
                 continue;
             }
-            Event::Rescan if app.watches_saves() => {
-                debounce = Some(Instant::now() + DEBOUNCE);
-                continue;
-            }
-            Event::Saved(_) | Event::Rescan => continue,
             Event::Key(key) => {
                 if app.on_key(key)? == Flow::Quit {
                     break;
@@ -185,7 +183,7 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
         app.draw();
     }
     app.cancel_running();
-    if let Some(batch) = &app.batch {
+    if let Some(Busy::CheckingAll(batch)) = &app.busy {
         batch.cancel();
     }
     // Leave the shell prompt on a line of its own.
@@ -213,7 +211,7 @@ impl App {
     /// Checks the current exercise unless its content is what was (or is being) checked
     /// already; `force` checks regardless. A running check of other content is cancelled.
     fn check_current(&mut self, force: bool) {
-        if self.batch.is_some() {
+        if matches!(self.busy, Some(Busy::CheckingAll(_))) {
             return;
         }
         let index = self.state.current;
@@ -365,7 +363,6 @@ impl App {
 
     fn on_checked_all(&mut self, outcomes: Result<Vec<Outcome>>) -> Result<()> {
         self.busy = None;
-        self.batch = None;
         let outcomes = match outcomes {
             Ok(outcomes) => outcomes,
             Err(e) => {
@@ -539,13 +536,12 @@ impl App {
     }
 
     fn check_all(&mut self) {
-        self.cancel_running();
-        if self.batch.is_some() {
+        if matches!(self.busy, Some(Busy::CheckingAll(_))) {
             return;
         }
+        self.cancel_running();
         let cancel = Cancel::default();
-        self.batch = Some(cancel.clone());
-        self.busy = Some(Busy::CheckingAll);
+        self.busy = Some(Busy::CheckingAll(cancel.clone()));
         let (course, package, tx) = (self.course.clone(), self.package.clone(), self.tx.clone());
         let options = Options {
             color: self.color,

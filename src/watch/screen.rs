@@ -43,7 +43,7 @@ fn main_view(app: &App, width: u16) -> String {
             }
             out.push('\n');
         }
-        Some(Busy::CheckingAll) => out.push_str("Checking every exercise…\n"),
+        Some(Busy::CheckingAll(_)) => out.push_str("Checking every exercise…\n"),
         None => match &app.last {
             Some(last) if last.index == app.state.current => out.push_str(&report::outcome(
                 exercise,

@@ -268,16 +268,10 @@ impl Watch {
 
     /// Waits until watch mode's log satisfies `wanted`.
     pub fn expect_log(&self, what: &str, wanted: impl Fn(&[String]) -> bool) {
-        let deadline = Instant::now() + PATIENCE;
-        while !wanted(&self.log()) {
-            assert!(
-                Instant::now() < deadline,
-                "expected the log to show {what}; it has:\n{}",
-                self.log().join("\n")
-            );
-            // A file has no way to announce a write; look again shortly.
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        eventually(
+            || wanted(&self.log()),
+            || format!("the log to show {what}; it has:\n{}", self.log().join("\n")),
+        );
     }
 
     /// The contents whose checks started, in order, as [`content_id`]s.
@@ -300,6 +294,17 @@ impl Drop for Watch {
             let _ = self.child.kill();
         }
         let _ = self.child.wait();
+    }
+}
+
+/// Waits until `done` holds, for what announces itself in no way a test can wait on (a file
+/// written, a process gone): looks again every few milliseconds, and after [`PATIENCE`]
+/// fails saying what was `expected`.
+pub fn eventually(mut done: impl FnMut() -> bool, expected: impl Fn() -> String) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "expected {}", expected());
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 

@@ -5,9 +5,8 @@
 use std::fs;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use crate::common::pty::{PATIENCE, Watch, content_id};
+use crate::common::pty::{Watch, content_id, eventually};
 use crate::common::{Ex, FAILS, PASSES, TestCourse};
 
 /// An exercise whose test starts a long-lived child process, writes the child's pid to
@@ -36,20 +35,9 @@ fn course_with_endless_check() -> (TestCourse, PathBuf, String) {
 
 /// Waits until the endless test has started its child, and returns the child's pid.
 fn child_started(pid_file: &Path) -> i32 {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        if let Some(pid) = fs::read_to_string(pid_file)
-            .ok()
-            .and_then(|text| text.trim().parse().ok())
-        {
-            return pid;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the test never started its child"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let read = || fs::read_to_string(pid_file).ok()?.trim().parse().ok();
+    eventually(|| read().is_some(), || "the test to start its child".into());
+    read().unwrap()
 }
 
 /// Whether `pid` still runs (a zombie waiting for its parent to reap it does not).
@@ -63,11 +51,7 @@ fn runs(pid: i32) -> bool {
 
 /// Waits until `pid` has ended.
 fn assert_ends(pid: i32) {
-    let deadline = Instant::now() + PATIENCE;
-    while runs(pid) {
-        assert!(Instant::now() < deadline, "process {pid} was left running");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    eventually(|| !runs(pid), || format!("process {pid} to end"));
 }
 
 #[test]
