@@ -1,0 +1,281 @@
+//! # OAuth 2.0: authorization code flow with PKCE (and OpenID Connect's ID token)
+//!
+//! Roadmap step: **OAuth** and **OpenID** (<https://roadmap.sh/backend>): how "Log in with
+//! ..." works, and the checks that keep a stolen code or a forged login useless.
+//!
+//! The client sends the browser to `/authorize` with `code_challenge` =
+//! b64url(SHA-256(code_verifier)), a `state` and a `nonce`; the server redirects back with
+//! a one-time `code`, which the client trades, with the secret verifier, for tokens.
+//!
+//! 1. `pkce_challenge`: the S256 challenge of a verifier.
+//! 2. `AuthServer::authorize` (the `GET /authorize` query): a known `client_id` with its
+//!    `redirect_uri` EXACTLY, `response_type=code`, `code_challenge_method=S256` (`plain`
+//!    or none: refused), a 43-character challenge, a `state` and a `nonce`; else
+//!    `InvalidRequest`. Answer `<redirect_uri>?code=<code>&state=<state>`.
+//! 3. `AuthServer::token` (the `POST /token` form): the code once, within `CODE_TTL_MS`,
+//!    for the same client and `redirect_uri`, with the right verifier; else
+//!    `InvalidGrant`. A code used twice also revokes the tokens it gave (RFC 6749 §4.1.2).
+//!    ID token claims: `iss`, `sub`, `aud`, `nonce`, `iat`, `exp` (`iat` + 300 s).
+//! 4. The client: `callback` returns the code only if the `state` is the one it sent
+//!    (else `StateMismatch`); `check_id_token` checks `iss`, `aud` (its client id),
+//!    `nonce` and `exp` (else `IdToken(claim)`).
+//!
+//! Standards:
+//! - <https://www.rfc-editor.org/rfc/rfc6749#section-4.1>
+//! - <https://www.rfc-editor.org/rfc/rfc6749#section-10.12> (CSRF, `state`)
+//! - <https://www.rfc-editor.org/rfc/rfc7636#section-4> (PKCE)
+//! - <https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1>
+//! - <https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation>
+//!
+//! The tests at the bottom are the specification: make them pass, do not edit them.
+
+use backend_support::{Clock, RandomSource};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const ISSUER: &str = "https://id.example";
+pub const CODE_TTL_MS: u64 = 60_000;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum OAuthError {
+    /// Server: bad parameters, unknown client or redirect URI (never redirected).
+    InvalidRequest,
+    /// Server: an unknown, used, expired or misbound code, or a wrong verifier.
+    InvalidGrant,
+    /// Client: the callback's state is not the one we sent.
+    StateMismatch,
+    /// Client: this ID token claim is wrong.
+    IdToken(&'static str),
+}
+
+/// The value of `name` in `a=1&b=2`; `None` if absent or repeated (RFC 6749 §3.1). The
+/// values here are base64url or plain URLs, so no percent-decoding is needed.
+pub fn param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    let pairs = query.split('&').filter_map(|pair| pair.split_once('='));
+    let mut values = pairs.filter(|(n, _)| *n == name).map(|(_, value)| value);
+    match (values.next(), values.next()) {
+        (Some(value), None) => Some(value),
+        _ => None,
+    }
+}
+
+pub fn pkce_challenge(verifier: &str) -> String {
+    // TODO: base64url (no padding) of the SHA-256 of the verifier's ASCII bytes.
+    todo!()
+}
+
+pub struct TokenResponse {
+    pub access_token: String,
+    /// The ID token's claims. A real ID token is a signed JWT: verify it first, as in
+    /// `jwt_verify_hardened`.
+    pub id_token: Value,
+}
+
+/// What a code stands for: the checked `/authorize` query, and who consented.
+#[derive(Default)]
+pub struct Grant {
+    query: String,
+    user: String,
+    issued_ms: u64,
+    used: bool,
+    access_tokens: Vec<String>,
+}
+
+pub struct AuthServer<'a> {
+    pub clock: &'a dyn Clock,
+    pub random: &'a dyn RandomSource,
+    /// client_id -> its registered redirect URI.
+    pub clients: BTreeMap<String, String>,
+    pub codes: BTreeMap<String, Grant>,
+    pub active_tokens: BTreeSet<String>,
+}
+
+impl AuthServer<'_> {
+    /// 32 random bytes, base64url: for codes and access tokens.
+    fn new_secret(&self) -> String {
+        let mut bytes = [0u8; 32];
+        self.random.fill(&mut bytes);
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// `user` has logged in and consented; returns where to redirect the browser.
+    pub fn authorize(&mut self, query: &str, user: &str) -> Result<String, OAuthError> {
+        // TODO: with `param`: the client's registered redirect URI must equal `redirect_uri`
+        // exactly; `response_type=code`, `code_challenge_method=S256`, a challenge of 43
+        // base64url characters, a `state` and a `nonce`. Any failure: `InvalidRequest`.
+        // Then store a `Grant` under a new code (`self.new_secret()`) and return
+        // `<redirect_uri>?code=<code>&state=<state>`.
+        todo!()
+    }
+
+    pub fn token(&mut self, form: &str) -> Result<TokenResponse, OAuthError> {
+        // TODO: `grant_type=authorization_code` (else `InvalidRequest`). Unknown code:
+        // `InvalidGrant`. Used code: revoke its `access_tokens`, `InvalidGrant`. Otherwise
+        // mark it used, then require: younger than `CODE_TTL_MS`, the same `client_id` and
+        // `redirect_uri` as in the grant's query, and `pkce_challenge(code_verifier)`
+        // equal to its `code_challenge`. Then issue an access token (`self.new_secret()`;
+        // remember it in the grant and in `active_tokens`) and the ID token claims.
+        todo!()
+    }
+}
+
+/// The client: the code in the redirect back (whose query is `callback`), if it is the
+/// answer to our request.
+pub fn callback<'a>(sent_state: &str, callback: &'a str) -> Result<&'a str, OAuthError> {
+    // TODO: the callback's `state` must be exactly `sent_state` (else `StateMismatch`);
+    // then its `code`.
+    todo!()
+}
+
+/// The client `client_id`, which sent `nonce`, checks the ID token at `now_s`.
+pub fn check_id_token(
+    claims: &Value,
+    client_id: &str,
+    nonce: &str,
+    now_s: u64,
+) -> Result<(), OAuthError> {
+    // TODO: `iss` = ISSUER, `aud` = `client_id`, `nonce` = ours, `exp` after `now_s`;
+    // else `IdToken("<the claim>")`.
+    todo!()
+}
+
+fn main() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backend_support::{ManualClock, SeqRandom};
+    use std::time::Duration;
+    use OAuthError::*;
+
+    const T0: u64 = 1_700_000_000_000;
+    const CB: &str = "https://client.example/cb";
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    const AUTHORIZE: &str =
+        "response_type=code&client_id=app&redirect_uri=https://client.example/cb\
+        &state=st4te&nonce=n0nce&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\
+        &code_challenge_method=S256";
+
+    fn token_form(code: &str) -> String {
+        format!("grant_type=authorization_code&code={code}&redirect_uri={CB}&client_id=app&code_verifier={VERIFIER}")
+    }
+
+    /// A server that knows the clients `app` and `other` (both with `CB`).
+    fn server<'a>(clock: &'a ManualClock, random: &'a SeqRandom) -> AuthServer<'a> {
+        let clients = [("app", CB), ("other", CB)].map(|(id, uri)| (id.into(), uri.into()));
+        let (clients, codes, active_tokens) = (clients.into(), BTreeMap::new(), BTreeSet::new());
+        AuthServer {
+            clock,
+            random,
+            clients,
+            codes,
+            active_tokens,
+        }
+    }
+
+    /// `/authorize` for alice; returns the code.
+    fn code(server: &mut AuthServer) -> String {
+        let redirect = server.authorize(AUTHORIZE, "alice").unwrap();
+        let code = param(&redirect[CB.len() + 1..], "code").unwrap();
+        code.to_string()
+    }
+
+    #[test]
+    fn rfc7636_appendix_b_and_the_whole_flow() {
+        assert_eq!(pkce_challenge(VERIFIER), CHALLENGE);
+        let (clock, random) = (ManualClock::new(T0), SeqRandom::new());
+        let mut server = server(&clock, &random);
+        let redirect = server.authorize(AUTHORIZE, "alice").unwrap();
+        let code = URL_SAFE_NO_PAD.encode((0u8..32).collect::<Vec<_>>());
+        assert_eq!(redirect, format!("{CB}?code={code}&state=st4te"));
+        let callback_query = &redirect[CB.len() + 1..];
+        assert_eq!(callback("st4te", callback_query), Ok(code.as_str()));
+        let tokens = server.token(&token_form(&code)).unwrap();
+        assert!(server.active_tokens.contains(&tokens.access_token));
+        let expected = json!({ "iss": ISSUER, "sub": "alice", "aud": "app",
+            "nonce": "n0nce", "iat": T0 / 1000, "exp": T0 / 1000 + 300 });
+        assert_eq!(tokens.id_token, expected);
+        assert_eq!(check_id_token(&expected, "app", "n0nce", T0 / 1000), Ok(()));
+    }
+
+    #[test]
+    fn authorize_checks_the_client_the_redirect_uri_and_pkce() {
+        let (clock, random) = (ManualClock::new(T0), SeqRandom::new());
+        let mut server = server(&clock, &random);
+        #[rustfmt::skip]
+        let attacks = [
+            (CB, "https://client.example/cb/"), (CB, "https://client.example/cb/../evil"),
+            (CB, "https://client.example.evil.example/cb"), (CB, "http://client.example/cb"),
+            ("client_id=app", "client_id=nobody"), ("&code_challenge_method=S256", ""),
+            ("code_challenge_method=S256", "code_challenge_method=plain"),
+            ("code_challenge_method=S256", "code_challenge_method=s256"),
+            ("response_type=code", "response_type=token"), (CHALLENGE, &CHALLENGE[1..]),
+            ("&state=st4te", ""), ("&state=", "&state=x&state="), ("&nonce=", "&x="),
+        ];
+        for (from, to) in attacks {
+            let query = AUTHORIZE.replacen(from, to, 1);
+            assert_eq!(
+                server.authorize(&query, "alice"),
+                Err(InvalidRequest),
+                "{query}"
+            );
+        }
+        assert!(server.codes.is_empty(), "no code for a refused request");
+    }
+
+    #[test]
+    fn codes_are_single_use_short_lived_and_bound() {
+        let (clock, random) = (ManualClock::new(T0), SeqRandom::new());
+        let mut server = server(&clock, &random);
+        let form = token_form(&code(&mut server));
+        let token = server.token(&form).expect("first use").access_token;
+        assert!(server.active_tokens.contains(&token));
+        assert_eq!(server.token(&form).err(), Some(InvalidGrant), "reuse");
+        assert!(server.active_tokens.is_empty(), "reuse revokes the tokens");
+        let form = token_form(&code(&mut server));
+        clock.advance(Duration::from_millis(CODE_TTL_MS));
+        assert_eq!(server.token(&form).err(), Some(InvalidGrant), "60 s old");
+        #[rustfmt::skip]
+        let tamper = [
+            (VERIFIER, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl"), // another verifier
+            (VERIFIER, CHALLENGE), // the challenge, which travelled openly
+            ("/cb&", "/cb2&"), // another redirect_uri
+            ("client_id=app", "client_id=other"),
+        ];
+        for (from, to) in tamper {
+            let form = token_form(&code(&mut server)).replace(from, to);
+            assert_eq!(server.token(&form).err(), Some(InvalidGrant), "{form}");
+        }
+        let form = token_form(&code(&mut server));
+        assert!(server.token(&form).is_ok(), "a fresh code still works");
+    }
+
+    #[test]
+    fn the_client_checks_state_and_the_id_token() {
+        assert_eq!(callback("st4te", "code=abc&state=st4te"), Ok("abc"));
+        assert_eq!(
+            callback("st4te", "code=abc&state=attacker"),
+            Err(StateMismatch)
+        );
+        assert_eq!(callback("st4te", "code=abc"), Err(StateMismatch));
+        let now = T0 / 1000;
+        let good = json!({ "iss": ISSUER, "sub": "alice", "aud": "app", "nonce": "n1",
+            "exp": now + 1 });
+        assert_eq!(check_id_token(&good, "app", "n1", now), Ok(()));
+        #[rustfmt::skip]
+        let forged = [
+            ("iss", json!("https://evil.example")), ("aud", json!("other")),
+            ("nonce", json!("n2")), ("nonce", json!(null)), ("exp", json!(now)),
+        ];
+        for (claim, value) in forged {
+            let mut claims = good.clone();
+            claims[claim] = value.clone();
+            let result = check_id_token(&claims, "app", "n1", now);
+            assert_eq!(result, Err(IdToken(claim)), "{claim}: {value}");
+        }
+    }
+}

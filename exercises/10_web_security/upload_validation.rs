@@ -1,0 +1,203 @@
+//! # File uploads: validate, rename, serve as a download
+//!
+//! Roadmap step: **Web security** (<https://roadmap.sh/backend>): accepting files from
+//! users without letting them upload a web shell, overwrite other files, or make the
+//! browser run HTML they uploaded.
+//!
+//! 1. `sanitize_display_name`: the name we show, never a path. Keep what follows the
+//!    last `/` or `\`; drop control characters and bidi overrides (U+202A–U+202E,
+//!    U+2066–U+2069); trim spaces and dots at both ends; if it is longer than
+//!    `MAX_NAME_CHARS` characters, shorten the part before the last `.` so the extension
+//!    survives; if nothing is left, `"file"`.
+//! 2. `store`: more than `MAX_BYTES` is `TooLarge` (413), checked first. The extension
+//!    of the sanitized name (after its last `.`, any case) picks a `KINDS` entry; the
+//!    declared `Content-Type` (any case, no parameters) must be its MIME type and the body
+//!    must start with its magic bytes, else `Unsupported` (415). The storage name is 16
+//!    bytes from the `RandomSource` in base64url without padding, `.`, the kind's first
+//!    extension: user input never becomes part of a path.
+//! 3. `content_disposition`: `attachment; filename*=UTF-8''<name>`, the name's UTF-8
+//!    bytes percent-encoded (uppercase hex) except RFC 8187 `attr-char`s: letters,
+//!    digits and ``!#$&+-.^_`|~``.
+//!
+//! Standards:
+//! - <https://cheatsheetseries.owasp.org/cheatsheets/File_Upload_Cheat_Sheet.html>
+//! - <https://www.rfc-editor.org/rfc/rfc6266#section-4.1> (Content-Disposition)
+//! - <https://www.rfc-editor.org/rfc/rfc8187#section-3.2.1> (`filename*` encoding)
+//!
+//! The tests at the bottom are the specification: make them pass, do not edit them.
+
+use backend_support::RandomSource;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+pub const MAX_BYTES: usize = 1024 * 1024;
+pub const MAX_NAME_CHARS: usize = 100;
+
+pub struct Kind {
+    pub extensions: &'static [&'static str],
+    pub mime: &'static str,
+    pub magic: &'static [u8],
+}
+
+/// The only types this service accepts.
+#[rustfmt::skip]
+pub const KINDS: [Kind; 3] = [
+    Kind { extensions: &["png"], mime: "image/png", magic: b"\x89PNG" },
+    Kind { extensions: &["jpg", "jpeg"], mime: "image/jpeg", magic: b"\xFF\xD8\xFF" },
+    Kind { extensions: &["pdf"], mime: "application/pdf", magic: b"%PDF-" },
+];
+
+pub struct Upload<'a> {
+    /// The file name the client sent, e.g. `../../etc/cron.d/x.png`.
+    pub filename: &'a str,
+    /// The `Content-Type` the client declared.
+    pub content_type: &'a str,
+    pub body: &'a [u8],
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Stored {
+    /// The random name on disk (or the object key).
+    pub storage_name: String,
+    pub display_name: String,
+    /// Our MIME type for the kind, not the client's spelling.
+    pub mime: &'static str,
+}
+
+/// The discriminant is the HTTP status code: `error as u16`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadError {
+    TooLarge = 413,
+    Unsupported = 415,
+}
+
+pub fn sanitize_display_name(filename: &str) -> String {
+    // TODO: last path component, without control characters and bidi overrides, trimmed
+    // of spaces and dots, at most MAX_NAME_CHARS characters (keep the extension), or
+    // "file" if nothing is left.
+    todo!()
+}
+
+pub fn store(upload: &Upload, rng: &dyn RandomSource) -> Result<Stored, UploadError> {
+    // TODO: size first; then extension -> KINDS entry, declared type and magic bytes must
+    // all match it; then a random storage name (URL_SAFE_NO_PAD) with the kind's first
+    // extension.
+    todo!()
+}
+
+pub fn content_disposition(display_name: &str) -> String {
+    // TODO: "attachment; filename*=UTF-8''" and the percent-encoded UTF-8 bytes.
+    todo!()
+}
+
+fn main() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backend_support::SeqRandom;
+    use UploadError::*;
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0";
+    const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+
+    fn upload(filename: &str, content_type: &str, body: &[u8]) -> Result<Stored, UploadError> {
+        #[rustfmt::skip]
+        let upload = Upload { filename, content_type, body };
+        store(&upload, &SeqRandom::new())
+    }
+
+    #[test]
+    fn matching_uploads_get_a_random_storage_name() {
+        #[rustfmt::skip]
+        let cases = [
+            ("cat.png", "image/png", PNG, "cat.png", "image/png", "png"),
+            ("Holiday.JPEG", "IMAGE/JPEG", JPEG, "Holiday.JPEG", "image/jpeg", "jpg"),
+            ("photo.jpg", "image/jpeg; charset=binary", JPEG, "photo.jpg", "image/jpeg", "jpg"),
+            ("../../etc/x.png", "image/png", PNG, "x.png", "image/png", "png"),
+            ("C:\\Users\\ada\\résumé 2024.pdf", "application/pdf", PDF, "résumé 2024.pdf", "application/pdf", "pdf"),
+            ("shell.php.png", "image/png", PNG, "shell.php.png", "image/png", "png"),
+        ];
+        for (filename, content_type, body, display, mime, ext) in cases {
+            let storage_name = format!("AAECAwQFBgcICQoLDA0ODw.{ext}");
+            #[rustfmt::skip]
+            let expected = Stored { storage_name, display_name: display.into(), mime };
+            assert_eq!(
+                upload(filename, content_type, body),
+                Ok(expected),
+                "{filename:?}"
+            );
+        }
+        let rng = SeqRandom::new();
+        #[rustfmt::skip]
+        let up = Upload { filename: "a.pdf", content_type: "application/pdf", body: PDF };
+        let (first, second) = (store(&up, &rng).unwrap(), store(&up, &rng).unwrap());
+        assert_eq!(second.storage_name, "EBESExQVFhcYGRobHB0eHw.pdf");
+        assert_ne!(first.storage_name, second.storage_name);
+    }
+
+    #[test]
+    fn mismatches_are_415() {
+        #[rustfmt::skip]
+        let cases = [
+            ("cat.png", "image/png", PDF), ("cat.png", "image/jpeg", PNG),
+            ("cat.png", "text/html", b"<script>alert(1)</script>".as_slice()),
+            ("cat.png", "image/png", b"\x89PN".as_slice()), ("cat.png", "image/png", b"".as_slice()),
+            ("cat.png", "image/png", b" \x89PNG\r\n\x1a\n".as_slice()), ("doc.pdf", "application/pdf", JPEG),
+            ("shell.php", "image/png", PNG), ("shell.png.php", "image/png", PNG),
+            ("cat.svg", "image/svg+xml", b"<svg/>".as_slice()), ("png", "image/png", PNG),
+            ("cat.png.", "image/png", PDF), ("cat.gif", "image/png", PNG), ("cat.", "image/png", PNG),
+        ];
+        for (filename, content_type, body) in cases {
+            let got = upload(filename, content_type, body);
+            assert_eq!(got, Err(Unsupported), "{filename:?} {content_type:?}");
+        }
+        assert_eq!(Unsupported as u16, 415);
+    }
+
+    #[test]
+    fn the_size_limit_is_413_and_checked_first() {
+        let mut body = PNG.to_vec();
+        body.resize(MAX_BYTES, 0);
+        let png = |body: &[u8]| upload("big.png", "image/png", body);
+        assert!(png(&body).is_ok(), "exactly MAX_BYTES is allowed");
+        body.push(0);
+        assert_eq!(png(&body), Err(TooLarge));
+        assert_eq!(upload("big.exe", "text/plain", &body), Err(TooLarge));
+        assert_eq!(TooLarge as u16, 413);
+    }
+
+    #[test]
+    fn display_names_are_sanitized() {
+        let long = format!("{}.png", "a".repeat(300));
+        let cut = format!("{}.png", "a".repeat(96));
+        let long_no_ext = "é".repeat(150);
+        #[rustfmt::skip]
+        let cases = [
+            ("../../x.png", "x.png"), ("..\\..\\windows\\win.ini", "win.ini"),
+            ("in\u{0}voice\r\n.pdf", "invoice.pdf"), ("bell\u{7}\u{7f}\u{85}.png", "bell.png"),
+            ("invoice\u{202E}gnp.exe", "invoicegnp.exe"), ("  ..report.pdf. . ", "report.pdf"),
+            ("../..", "file"), ("", "file"), ("dir/", "file"), ("résumé 2024.pdf", "résumé 2024.pdf"),
+            (long.as_str(), cut.as_str()), (long_no_ext.as_str(), &long_no_ext[..200]),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize_display_name(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn content_disposition_exact() {
+        #[rustfmt::skip]
+        let cases = [
+            ("cat.png", "attachment; filename*=UTF-8''cat.png"),
+            ("résumé 2024.pdf", "attachment; filename*=UTF-8''r%C3%A9sum%C3%A9%202024.pdf"),
+            ("a\"b;c'd%.pdf", "attachment; filename*=UTF-8''a%22b%3Bc%27d%25.pdf"),
+            ("x!#$&+-.^_`|~y", "attachment; filename*=UTF-8''x!#$&+-.^_`|~y"),
+            ("日本.png", "attachment; filename*=UTF-8''%E6%97%A5%E6%9C%AC.png"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(content_disposition(name), expected, "{name:?}");
+        }
+    }
+}
