@@ -106,6 +106,9 @@ pub struct Options {
     pub color: bool,
     pub progress: Option<ProgressFn>,
     pub cancel: Cancel,
+    /// Run test harnesses with libtest's full output, one `test <name> ... ok` line per
+    /// test, for the per-test reports of [`crate::formats`]; otherwise `-q`.
+    pub per_test: bool,
 }
 
 /// Checks every item, building all of them in one cargo graph and running them in parallel.
@@ -315,7 +318,10 @@ fn run_one(item: &Item, build: &Build, package_dir: &Path, options: &Options) ->
     command.current_dir(package_dir).env("RUST_BACKTRACE", "0");
     if item.exercise.test {
         let color = if options.color { "always" } else { "never" };
-        command.args(["--color", color, "-q"]);
+        command.args(["--color", color]);
+        if !options.per_test {
+            command.arg("-q");
+        }
     }
     let finished = match process::run(command, Some(timeout), OUTPUT_CAP, &options.cancel) {
         Ok(finished) => finished,

@@ -9,16 +9,19 @@ mod direct;
 mod error;
 mod exercise;
 mod failures;
+mod formats;
 mod manifest;
+mod partition;
 mod process;
 mod progress;
 mod report;
+mod results;
 mod shipped;
 mod signals;
 mod state;
 mod watch;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Learn backend development by fixing small Rust programs, one save at a time.
 ///
@@ -68,7 +71,10 @@ enum Command {
     },
     /// Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 only
     /// when all pass.
-    Verify,
+    Verify {
+        #[command(flatten)]
+        batch: Batch,
+    },
     /// Tools for course authors and CI.
     Dev {
         #[command(subcommand)]
@@ -83,10 +89,26 @@ enum DevCommand {
     /// stray files. Prints one line per problem and `N passed, M failed`; exit code 0 only
     /// when all is well.
     Check {
-        /// Also print the compiler and test output behind each problem.
+        /// Also print the compiler and test output behind each problem (human format).
         #[arg(long)]
         verbose: bool,
+        #[command(flatten)]
+        batch: Batch,
     },
+}
+
+/// How a command that checks many exercises reports, and which of them it checks.
+#[derive(Args, Clone, Copy)]
+pub struct Batch {
+    /// `human`: one line per exercise. `json`: Exercism's results.json (version 3) for each
+    /// exercise, in one document on stdout. `junit`: JUnit XML on stdout. With
+    /// GITHUB_ACTIONS=true, failures are also annotations (on stderr).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: formats::Format,
+    /// Check only partition K of N (for example 2/4): N CI jobs share the course, each
+    /// exercise in exactly one of them.
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<partition::Partition>,
 }
 
 fn main() {
@@ -104,10 +126,10 @@ fn main() {
         Some(Command::Hint { name }) => commands::hint::run(name),
         Some(Command::List) => commands::list::run(),
         Some(Command::Reset { name }) => commands::reset::run(&name),
-        Some(Command::Verify) => commands::verify::run(color),
+        Some(Command::Verify { batch }) => commands::verify::run(color, batch),
         Some(Command::Dev {
-            command: DevCommand::Check { verbose },
-        }) => commands::dev_check::run(color, verbose),
+            command: DevCommand::Check { verbose, batch },
+        }) => commands::dev_check::run(color, verbose, batch),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -5,20 +5,30 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{check_with_progress, load_course};
+use super::{Reporting, check_with_progress, load_course, selected};
+use crate::Batch;
 use crate::check::{Item, Outcome, Verdict};
 use crate::course::Course;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
+use crate::formats::FileResult;
 use crate::manifest::ExercisePackage;
 use crate::report;
+use crate::results::{Status, TestCase};
 
-pub fn run(color: bool, verbose: bool) -> Result<i32> {
+pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
     let (course, package) = load_course()?;
-    let mut problems = course_problems(&course, &package);
+    let reporting = Reporting::new(batch, color);
+    let exercises = selected(&course, batch.partition);
+    let owns_course = batch.partition.is_none_or(|p| p.owns_course_problems());
+    let mut problems = if owns_course {
+        course_problems(&course, &package)
+    } else {
+        Vec::new()
+    };
 
     let mut items = Vec::new();
-    for exercise in &course.exercises {
+    for exercise in &exercises {
         items.push(Item::exercise(exercise));
         if course.root.join(exercise.solution_path()).is_file() {
             items.push(Item {
@@ -30,20 +40,48 @@ pub fn run(color: bool, verbose: bool) -> Result<i32> {
     }
     // Only bins the package declares can be built; the missing ones are problems already.
     items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
-    let outcomes = check_with_progress(&course, &package, &items, color)?;
+    let outcomes = check_with_progress(
+        &course,
+        &package,
+        &items,
+        reporting.color,
+        reporting.per_test,
+    )?;
 
-    let mut failed_exercises = BTreeSet::new();
-    let mut details = Vec::new();
-    for exercise in &course.exercises {
-        for problem in entry_problems(exercise, &course, &package) {
-            problems.push((exercise.name.clone(), problem));
-        }
+    let mut results = Vec::new();
+    let course_result = reporting.per_test && owns_course;
+    if course_result {
+        results.push(course_file_result(&problems));
     }
-    for (item, outcome) in items.iter().zip(&outcomes) {
-        if let Some(problem) = outcome_problem(item, outcome) {
-            problems.push((item.exercise.name.clone(), problem));
-            details.push((item.exercise, item.variant, outcome));
+    let mut details = Vec::new();
+    for exercise in &exercises {
+        let checked: Vec<(&Item, &Outcome)> = items
+            .iter()
+            .zip(&outcomes)
+            .filter(|(item, _)| std::ptr::eq(item.exercise, *exercise))
+            .collect();
+        let entry = entry_problems(exercise, &course, &package);
+        let mut shipped = None;
+        for (item, outcome) in &checked {
+            if let Some(problem) = outcome_problem(item, outcome) {
+                if item.variant == Variant::Exercise {
+                    shipped = Some(problem.clone());
+                }
+                problems.push((exercise.name.clone(), problem));
+                details.push((item.exercise, item.variant, *outcome));
+            }
         }
+        if reporting.per_test {
+            let solution = checked.iter().find(|(i, _)| i.variant == Variant::Solution);
+            results.push(exercise_result(
+                exercise,
+                solution.map(|(_, o)| *o),
+                shipped,
+                &entry,
+                &course,
+            ));
+        }
+        problems.extend(entry.into_iter().map(|p| (exercise.name.clone(), p)));
     }
     problems.sort_by_key(|(name, _)| {
         course
@@ -52,27 +90,92 @@ pub fn run(color: bool, verbose: bool) -> Result<i32> {
             .position(|e| &e.name == name)
             .unwrap_or(usize::MAX)
     });
-    for (name, problem) in &problems {
-        println!("{}", report::line(false, name, problem));
-        failed_exercises.insert(name.as_str());
-    }
-    if verbose {
-        for (exercise, variant, outcome) in details {
-            println!(
-                "\n── {} ({}) ──\n{}",
-                exercise.name,
-                exercise.variant_path(variant).display(),
-                report::outcome(exercise, variant, outcome, &course.root)
-            );
+    let failed_exercises: BTreeSet<&str> = problems.iter().map(|(n, _)| n.as_str()).collect();
+    if reporting.human() {
+        for (name, problem) in &problems {
+            println!("{}", report::line(false, name, problem));
         }
-    } else if !problems.is_empty() {
-        println!("(run `backlings dev check --verbose` to see the compiler and test output)");
+        if verbose {
+            for (exercise, variant, outcome) in details {
+                println!(
+                    "\n── {} ({}) ──\n{}",
+                    exercise.name,
+                    exercise.variant_path(variant).display(),
+                    report::outcome(exercise, variant, outcome, &course.root)
+                );
+            }
+        } else if !problems.is_empty() {
+            println!("(run `backlings dev check --verbose` to see the compiler and test output)");
+        }
     }
 
     let failed = failed_exercises.len();
-    let passed = course.exercises.len() - failed_exercises.iter().filter(|n| **n != COURSE).count();
-    println!("{passed} passed, {failed} failed");
+    let passed = exercises.len() - failed_exercises.iter().filter(|n| **n != COURSE).count();
+    if reporting.human() {
+        println!("{passed} passed, {failed} failed");
+    }
+    reporting.finish("backlings dev check", &results);
     Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// One exercise in a CI report: its solution's tests, then each rule of `dev check` as a
+/// test of its own (the shipped file fails, the `info.toml` entry is complete).
+fn exercise_result(
+    exercise: &Exercise,
+    solution: Option<&Outcome>,
+    shipped_problem: Option<String>,
+    entry_problems: &[String],
+    course: &Course,
+) -> FileResult {
+    let path = exercise.solution_path();
+    let mut result = match solution {
+        Some(outcome) => FileResult::from_outcome(exercise, &path, outcome, &course.root),
+        None => FileResult {
+            name: exercise.name.clone(),
+            path: path.display().to_string(),
+            status: Status::Pass,
+            message: None,
+            line: None,
+            tests: Vec::new(),
+        },
+    };
+    if result.status == Status::Error {
+        // The rules below still run, so the solution's compile error is one failing test.
+        let mut compile = TestCase::rule("compile", result.message.take(), result.line.take());
+        compile.status = Status::Error;
+        result.tests.insert(0, compile);
+        result.status = Status::Fail;
+    }
+    let mut shipped = TestCase::rule("fails as shipped", shipped_problem, None);
+    shipped.file = Some(exercise.path().display().to_string());
+    result.tests.push(shipped);
+    for problem in entry_problems {
+        let mut entry = TestCase::rule("info.toml entry", Some(problem.clone()), None);
+        entry.file = Some("info.toml".to_string());
+        result.tests.push(entry);
+    }
+    result.settle();
+    result
+}
+
+/// The problems of the course as a whole, as one report entry named `course`.
+fn course_file_result(problems: &[(String, String)]) -> FileResult {
+    let mut result = FileResult {
+        name: COURSE.to_string(),
+        path: "info.toml".to_string(),
+        status: Status::Pass,
+        message: None,
+        line: None,
+        tests: vec![TestCase::rule("course files", None, None)],
+    };
+    if !problems.is_empty() {
+        result.tests = problems
+            .iter()
+            .map(|(_, p)| TestCase::rule("course files", Some(p.clone()), None))
+            .collect();
+    }
+    result.settle();
+    result
 }
 
 /// The label of problems that belong to no single exercise.

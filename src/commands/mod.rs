@@ -10,10 +10,14 @@ pub mod verify;
 
 use std::path::PathBuf;
 
+use crate::Batch;
 use crate::check::{self, Item, Options, Outcome};
 use crate::course::Course;
 use crate::error::{Error, Result};
+use crate::exercise::Exercise;
+use crate::formats::{self, FileResult, Format};
 use crate::manifest::ExercisePackage;
+use crate::partition::Partition;
 use crate::process::Cancel;
 use crate::progress::BuildProgress;
 use crate::shipped;
@@ -44,18 +48,21 @@ pub fn load_state(course: &Course) -> Result<State> {
 }
 
 /// Checks `items` from a command line: colour as decided, cargo's progress shown on stderr
-/// while the build runs (above all the first, long build of the dependencies).
+/// while the build runs (above all the first, long build of the dependencies). `per_test`:
+/// the outcomes carry one line per test (see [`Options::per_test`]).
 pub fn check_with_progress(
     course: &Course,
     package: &ExercisePackage,
     items: &[Item],
     color: bool,
+    per_test: bool,
 ) -> Result<Vec<Outcome>> {
     let progress = BuildProgress::new();
     let options = Options {
         color,
         progress: Some(progress.callback(items.len())),
         cancel: Cancel::default(),
+        per_test,
     };
     check::check_all(course, package, items, &options)
 }
@@ -72,4 +79,56 @@ pub fn require_bin(package: &ExercisePackage, bin: &str, source: PathBuf) -> Res
         source.display(),
         source.display()
     )))
+}
+
+/// The exercises a batch command checks: all of them, or one partition, in course order.
+pub fn selected(course: &Course, partition: Option<Partition>) -> Vec<&Exercise> {
+    let in_partition = |position: usize| partition.is_none_or(|p| p.contains(position));
+    let positions = course.exercises.iter().enumerate();
+    positions
+        .filter(|(i, _)| in_partition(*i))
+        .map(|(_, e)| e)
+        .collect()
+}
+
+/// How a batch command (`verify`, `dev check`) reports, decided once from its arguments.
+pub struct Reporting {
+    pub format: Format,
+    /// Colour: only for people, never inside JSON or XML.
+    pub color: bool,
+    /// Per-test results are needed: a machine format, or annotations on GitHub Actions.
+    pub per_test: bool,
+    github: bool,
+}
+
+impl Reporting {
+    pub fn new(batch: Batch, color: bool) -> Self {
+        let github = formats::on_github_actions();
+        let human = batch.format == Format::Human;
+        Self {
+            format: batch.format,
+            color: color && human,
+            per_test: !human || github,
+            github,
+        }
+    }
+
+    pub fn human(&self) -> bool {
+        self.format == Format::Human
+    }
+
+    /// Writes the machine-readable report on stdout, and on GitHub Actions one annotation
+    /// per failure on stderr.
+    pub fn finish(&self, suite: &str, results: &[FileResult]) {
+        match self.format {
+            Format::Human => {}
+            Format::Json => print!("{}", formats::json(results)),
+            Format::Junit => print!("{}", formats::junit(suite, results)),
+        }
+        if self.github {
+            for annotation in formats::github_annotations(results) {
+                eprintln!("{annotation}");
+            }
+        }
+    }
 }

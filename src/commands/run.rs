@@ -19,9 +19,10 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     let exercise = &course.exercises[index];
     require_bin(&package, &exercise.name, exercise.path())?;
 
-    let outcome = check_with_progress(&course, &package, &[Item::exercise(exercise)], color)?
-        .pop()
-        .expect("one item, one outcome");
+    let outcome =
+        check_with_progress(&course, &package, &[Item::exercise(exercise)], color, false)?
+            .pop()
+            .expect("one item, one outcome");
     print!(
         "{}",
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)

@@ -1,27 +1,52 @@
-//! `backlings verify`: check every exercise, record progress, and close with
-//! `N passed, M failed`.
+//! `backlings verify`: check every exercise (or one partition of them), record progress, and
+//! close with `N passed, M failed`, or report in a CI format.
 
-use super::{check_with_progress, load_course, load_state};
+use super::{Reporting, check_with_progress, load_course, load_state, selected};
+use crate::Batch;
 use crate::check::{Item, Verdict};
 use crate::error::Result;
+use crate::formats::FileResult;
 use crate::report;
 
-pub fn run(color: bool) -> Result<i32> {
+pub fn run(color: bool, batch: Batch) -> Result<i32> {
     let (course, package) = load_course()?;
     let mut state = load_state(&course)?;
-    let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();
-    let outcomes = check_with_progress(&course, &package, &items, color)?;
+    let reporting = Reporting::new(batch, color);
+    let exercises = selected(&course, batch.partition);
+    let items: Vec<Item> = exercises.iter().map(|e| Item::exercise(e)).collect();
+    let outcomes = check_with_progress(
+        &course,
+        &package,
+        &items,
+        reporting.color,
+        reporting.per_test,
+    )?;
 
     let mut passed = 0;
-    for (exercise, outcome) in course.exercises.iter().zip(&outcomes) {
+    let mut results = Vec::new();
+    for (exercise, outcome) in exercises.iter().zip(&outcomes) {
         let done = outcome.verdict == Verdict::Done;
         passed += usize::from(done);
         state.set_done(&exercise.name, done);
-        let detail = if done { "" } else { outcome.verdict.summary() };
-        println!("{}", report::line(done, &exercise.name, detail));
+        if reporting.human() {
+            let detail = if done { "" } else { outcome.verdict.summary() };
+            println!("{}", report::line(done, &exercise.name, detail));
+        }
+        if reporting.per_test {
+            let path = exercise.path();
+            results.push(FileResult::from_outcome(
+                exercise,
+                &path,
+                outcome,
+                &course.root,
+            ));
+        }
     }
     state.save(&course)?;
     let failed = outcomes.len() - passed;
-    println!("{passed} passed, {failed} failed");
+    if reporting.human() {
+        println!("{passed} passed, {failed} failed");
+    }
+    reporting.finish("backlings verify", &results);
     Ok(if failed == 0 { 0 } else { 1 })
 }

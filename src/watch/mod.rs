@@ -257,6 +257,7 @@ impl App {
                 let _ = progress_tx.send(Event::Progress(p));
             })),
             cancel: cancel.clone(),
+            per_test: false,
         };
         let (course, package) = (self.course.clone(), self.package.clone());
         trace::log(format_args!(
@@ -547,6 +548,7 @@ impl App {
             color: self.color,
             progress: None,
             cancel,
+            per_test: false,
         };
         spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();
