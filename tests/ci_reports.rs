@@ -440,3 +440,31 @@ fn exit_codes_are_0_all_good_1_some_failed_2_usage_errors() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
+
+#[test]
+fn this_repositorys_workflow_checks_the_course_in_partitions_that_cover_it() {
+    let workflow = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.github/workflows/ci.yml"
+    ))
+    .unwrap();
+    let command = workflow
+        .lines()
+        .find(|l| l.contains("dev check --partition"))
+        .expect("a dev check step with --partition");
+    let (_, count) = command
+        .split_once("${{ matrix.partition }}/")
+        .expect("the partition comes from the matrix");
+    let count: usize = count.split_whitespace().next().unwrap().parse().unwrap();
+    let matrix = workflow
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("partition: ["))
+        .expect("a partition matrix");
+    let indexes: Vec<usize> = matrix
+        .trim_end_matches(']')
+        .split(',')
+        .map(|k| k.trim().parse().unwrap())
+        .collect();
+    assert_eq!(indexes, (1..=count).collect::<Vec<_>>(), "{matrix}");
+    assert!(command.contains("--format junit"), "{command}");
+}
