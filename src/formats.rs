@@ -41,17 +41,22 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    /// The result of checking `exercise`'s file at `path` (relative to `root`).
-    pub fn from_outcome(exercise: &Exercise, path: &Path, outcome: &Outcome, root: &Path) -> Self {
-        let plain = |text: &str| console::strip_ansi_codes(text).trim().to_string();
-        let mut result = FileResult {
-            name: exercise.name.clone(),
+    /// A passing result with no tests yet.
+    pub fn new(name: &str, path: &Path) -> Self {
+        FileResult {
+            name: name.to_string(),
             path: path.display().to_string(),
             status: Status::Pass,
             message: None,
             line: None,
             tests: Vec::new(),
-        };
+        }
+    }
+
+    /// The result of checking `exercise`'s file at `path` (relative to `root`).
+    pub fn from_outcome(exercise: &Exercise, path: &Path, outcome: &Outcome, root: &Path) -> Self {
+        let plain = |text: &str| console::strip_ansi_codes(text).trim().to_string();
+        let mut result = FileResult::new(&exercise.name, path);
         if outcome.verdict == Verdict::CompileError {
             result.status = Status::Error;
             result.message = Some(plain(&outcome.diagnostics));

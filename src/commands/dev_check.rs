@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{Reporting, check_with_progress, load_course, selected};
+use super::{Reporting, load_course, selected};
 use crate::Batch;
 use crate::check::{Item, Outcome, Verdict};
 use crate::course::Course;
@@ -40,13 +40,7 @@ pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
     }
     // Only bins the package declares can be built; the missing ones are problems already.
     items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
-    let outcomes = check_with_progress(
-        &course,
-        &package,
-        &items,
-        reporting.color,
-        reporting.per_test,
-    )?;
+    let outcomes = reporting.check(&course, &package, &items)?;
 
     let mut results = Vec::new();
     let course_result = reporting.per_test && owns_course;
@@ -130,14 +124,7 @@ fn exercise_result(
     let path = exercise.solution_path();
     let mut result = match solution {
         Some(outcome) => FileResult::from_outcome(exercise, &path, outcome, &course.root),
-        None => FileResult {
-            name: exercise.name.clone(),
-            path: path.display().to_string(),
-            status: Status::Pass,
-            message: None,
-            line: None,
-            tests: Vec::new(),
-        },
+        None => FileResult::new(&exercise.name, &path),
     };
     if result.status == Status::Error {
         // The rules below still run, so the solution's compile error is one failing test.
@@ -160,19 +147,15 @@ fn exercise_result(
 
 /// The problems of the course as a whole, as one report entry named `course`.
 fn course_file_result(problems: &[(String, String)]) -> FileResult {
-    let mut result = FileResult {
-        name: COURSE.to_string(),
-        path: "info.toml".to_string(),
-        status: Status::Pass,
-        message: None,
-        line: None,
-        tests: vec![TestCase::rule("course files", None, None)],
-    };
-    if !problems.is_empty() {
-        result.tests = problems
-            .iter()
-            .map(|(_, p)| TestCase::rule("course files", Some(p.clone()), None))
-            .collect();
+    let mut result = FileResult::new(COURSE, Path::new("info.toml"));
+    result.tests = problems
+        .iter()
+        .map(|(_, p)| TestCase::rule("course files", Some(p.clone()), None))
+        .collect();
+    if result.tests.is_empty() {
+        result
+            .tests
+            .push(TestCase::rule("course files", None, None));
     }
     result.settle();
     result

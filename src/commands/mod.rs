@@ -113,6 +113,16 @@ impl Reporting {
         }
     }
 
+    /// Checks `items` as this report needs them (see [`check_with_progress`]).
+    pub fn check(
+        &self,
+        course: &Course,
+        package: &ExercisePackage,
+        items: &[Item],
+    ) -> Result<Vec<Outcome>> {
+        check_with_progress(course, package, items, self.color, self.per_test)
+    }
+
     pub fn human(&self) -> bool {
         self.format == Format::Human
     }

@@ -1,7 +1,7 @@
 //! `backlings verify`: check every exercise (or one partition of them), record progress, and
 //! close with `N passed, M failed`, or report in a CI format.
 
-use super::{Reporting, check_with_progress, load_course, load_state, selected};
+use super::{Reporting, load_course, load_state, selected};
 use crate::Batch;
 use crate::check::{Item, Verdict};
 use crate::error::Result;
@@ -14,13 +14,7 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
     let reporting = Reporting::new(batch, color);
     let exercises = selected(&course, batch.partition);
     let items: Vec<Item> = exercises.iter().map(|e| Item::exercise(e)).collect();
-    let outcomes = check_with_progress(
-        &course,
-        &package,
-        &items,
-        reporting.color,
-        reporting.per_test,
-    )?;
+    let outcomes = reporting.check(&course, &package, &items)?;
 
     let mut passed = 0;
     let mut results = Vec::new();
