@@ -162,11 +162,9 @@ fn reported_tests(output: &str, path: &Path) -> Vec<TestCase> {
             let (printed, panic) = split_panic(&block);
             let message = match panic {
                 Some((location, message)) => {
-                    let (file, line) = location.rsplit_once(':').unwrap_or((&location, ""));
-                    let (file, line) = file.rsplit_once(':').map_or((file, line), |(f, l)| (f, l));
-                    if Path::new(file).ends_with(path) {
-                        case.line = line.parse().ok();
-                    }
+                    case.line = file_and_line(&location)
+                        .filter(|(file, _)| Path::new(file).ends_with(path))
+                        .map(|(_, line)| line);
                     format!("{message}\n  at {location}")
                 }
                 None => "the test failed".to_string(),
@@ -241,15 +239,21 @@ fn normalized(location: &str) -> String {
     parts.join("/")
 }
 
+/// `path:LINE:COL` → (`path`, LINE).
+fn file_and_line(location: &str) -> Option<(&str, u32)> {
+    let mut parts = location.trim().rsplitn(3, ':');
+    let _column = parts.next()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line))
+}
+
 /// The first ` --> path:LINE:COL` of rendered compiler messages: where an annotation for a
 /// compile error should point.
 pub fn diagnostic_line(rendered: &str) -> Option<u32> {
     let plain = console::strip_ansi_codes(rendered);
     plain.lines().find_map(|line| {
         let location = line.trim_start().strip_prefix("--> ")?;
-        let mut parts = location.trim().rsplitn(3, ':');
-        let _column = parts.next()?;
-        parts.next()?.parse().ok()
+        file_and_line(location).map(|(_, line)| line)
     })
 }
 

@@ -43,8 +43,7 @@ pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
     let outcomes = reporting.check(&course, &package, &items)?;
 
     let mut results = Vec::new();
-    let course_result = reporting.per_test && owns_course;
-    if course_result {
+    if reporting.per_test && owns_course {
         results.push(course_file_result(&problems));
     }
     let mut details = Vec::new();
