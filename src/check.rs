@@ -243,6 +243,13 @@ fn build_bins(
     };
     if !build.cancelled {
         KnownFailure::record(root, manifest, &rest, test, options.color, &build, started);
+        if rest.len() > 1 {
+            // The commands of a batch serve the next save of each bin (and `dev check`'s
+            // compile budget) as they serve a single check.
+            for recipe in Recipe::learn_all(root, manifest, &rest, test, &build.invocations) {
+                recipe.save(root);
+            }
+        }
     }
     for failure in known {
         failure.apply(&mut build);

@@ -21,6 +21,10 @@ pub const INFO_FILE: &str = "info.toml";
 /// Seconds an exercise's program or tests may run when `timeout` is not given.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 
+/// `dev check`'s compile budget when `compile_budget_secs` is not given: a save that takes
+/// longer than this to compile no longer feels immediate.
+pub const DEFAULT_COMPILE_BUDGET: Duration = Duration::from_millis(1500);
+
 /// The largest `timeout` accepted: beyond an hour it is surely a typo.
 const MAX_TIMEOUT_SECS: u64 = 3600;
 
@@ -32,6 +36,10 @@ pub struct Course {
     pub welcome_message: Option<String>,
     pub final_message: Option<String>,
     pub exercises: Vec<Exercise>,
+    /// How long a solution may take to compile from scratch (`dev check`); `None`: no limit.
+    pub compile_budget: Option<Duration>,
+    /// The course file is the bundled course's (a clone, or a directory written by `init`).
+    pub bundled: bool,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +48,7 @@ struct InfoFile {
     format_version: Spanned<i64>,
     welcome_message: Option<String>,
     final_message: Option<String>,
+    compile_budget_secs: Option<Spanned<toml::Value>>,
     #[serde(default)]
     exercises: Vec<Spanned<ExerciseEntry>>,
 }
@@ -114,6 +123,30 @@ impl Course {
                 "add an [[exercises]] table for each exercise, in learning order",
             ));
         }
+
+        let compile_budget = match info.compile_budget_secs {
+            None => Some(DEFAULT_COMPILE_BUDGET),
+            Some(value) => {
+                let secs = match value.get_ref() {
+                    toml::Value::Integer(i) => Some(*i as f64),
+                    toml::Value::Float(f) => Some(*f),
+                    _ => None,
+                };
+                match secs {
+                    Some(0.0) => None,
+                    Some(s) if s > 0.0 && s <= MAX_TIMEOUT_SECS as f64 => {
+                        Some(Duration::from_secs_f64(s))
+                    }
+                    _ => {
+                        return Err(located(
+                            Some(value.span()),
+                            "invalid compile_budget_secs",
+                            "give the seconds a solution may take to compile, such as 1.5 (0 turns the check off)",
+                        ));
+                    }
+                }
+            }
+        };
 
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut exercises = Vec::with_capacity(info.exercises.len());
@@ -200,6 +233,8 @@ impl Course {
             welcome_message: non_empty(info.welcome_message),
             final_message: non_empty(info.final_message),
             exercises,
+            compile_budget,
+            bundled: crate::bundled::is_bundled_course(source),
         })
     }
 
@@ -231,7 +266,7 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// A chapter folder: one plain path component, so it cannot leave `exercises/`.
-fn is_valid_dir(dir: &str) -> bool {
+pub fn is_valid_dir(dir: &str) -> bool {
     !dir.is_empty()
         && dir != "."
         && dir != ".."
@@ -393,6 +428,27 @@ mod tests {
     fn other_format_versions_and_empty_courses_are_rejected() {
         assert!(error(&ONE.replace("= 1", "= 2")).contains("unsupported format_version 2"));
         assert!(error("format_version = 1\n").contains("lists no exercises"));
+    }
+
+    #[test]
+    fn the_compile_budget_defaults_and_can_be_changed_or_turned_off() {
+        let budget = |line: &str| parse(&format!("{line}\n{ONE}")).map(|c| c.compile_budget);
+        assert_eq!(budget("").unwrap(), Some(DEFAULT_COMPILE_BUDGET));
+        assert_eq!(
+            budget("compile_budget_secs = 2.5").unwrap(),
+            Some(Duration::from_millis(2500))
+        );
+        assert_eq!(
+            budget("compile_budget_secs = 3").unwrap(),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(budget("compile_budget_secs = 0").unwrap(), None);
+        let msg = budget("compile_budget_secs = -1").unwrap_err().message;
+        assert!(
+            msg.starts_with("info.toml:1:23: invalid compile_budget_secs"),
+            "{msg}"
+        );
+        assert!(budget("compile_budget_secs = \"fast\"").is_err());
     }
 
     #[test]

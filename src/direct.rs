@@ -9,15 +9,17 @@
 //! a [`Recipe`] with a stamp of everything it depends on, and later checks run rustc directly
 //! while the stamp still matches. Anything unexpected falls back to cargo.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::cargo::{Build, Diagnostic, PathCleaner};
+use crate::error::{Error, Result};
 use crate::process::{self, Cancel};
 use crate::state::{self, DATA_DIR};
 
@@ -83,32 +85,61 @@ impl Recipe {
         test: bool,
         invocations: &[String],
     ) -> Option<Self> {
-        invocations.iter().find_map(|line| {
-            let words = split_shell_words(line)?;
-            let split = words.iter().position(|w| !is_assignment(w))?;
-            let (env, command) = words.split_at(split);
-            let (program, args) = command.split_first()?;
-            let crate_name = args.iter().position(|a| a == "--crate-name")?;
-            if args.get(crate_name + 1)? != bin || args.iter().any(|a| a == "--test") != test {
-                return None;
-            }
-            let env = env
-                .iter()
-                .filter_map(|w| w.split_once('='))
-                .filter(|(k, _)| !k.ends_with("MAKEFLAGS") && *k != "MFLAGS")
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            let stamp = stamped(watched_files(root, manifest, program, args));
-            Some(Recipe {
-                bin: bin.to_string(),
-                env,
-                program: program.clone(),
-                args: with_incremental(args),
-                executable: executable(args, bin)?,
-                stamp,
-                build_env: build_env(),
+        Self::learn_all(root, manifest, &[bin.to_string()], test, invocations).pop()
+    }
+
+    /// The recipes of every bin of `bins` that cargo compiled in a batch build. Each command
+    /// line is parsed once, and the support library's sources are read once for all bins.
+    pub fn learn_all(
+        root: &Path,
+        manifest: &Path,
+        bins: &[String],
+        test: bool,
+        invocations: &[String],
+    ) -> Vec<Self> {
+        let wanted: HashSet<&str> = bins.iter().map(String::as_str).collect();
+        let mut sources = HashMap::new();
+        invocations
+            .iter()
+            .filter_map(|line| {
+                let words = split_shell_words(line)?;
+                let split = words.iter().position(|w| !is_assignment(w))?;
+                let (env, command) = words.split_at(split);
+                let (program, args) = command.split_first()?;
+                let crate_name = args.iter().position(|a| a == "--crate-name")?;
+                let bin = args.get(crate_name + 1)?;
+                if !wanted.contains(bin.as_str()) || args.iter().any(|a| a == "--test") != test {
+                    return None;
+                }
+                let env = env
+                    .iter()
+                    .filter_map(|w| w.split_once('='))
+                    .filter(|(k, _)| !k.ends_with("MAKEFLAGS") && *k != "MFLAGS")
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                let files = watched_files(root, manifest, program, args, &mut sources);
+                Some(Recipe {
+                    bin: bin.clone(),
+                    env,
+                    program: program.clone(),
+                    args: with_incremental(args),
+                    executable: executable(args, bin)?,
+                    stamp: stamped(files),
+                    build_env: build_env(),
+                })
             })
-        })
+            .collect()
+    }
+
+    /// The bin this recipe compiles.
+    pub fn bin(&self) -> &str {
+        &self.bin
+    }
+
+    /// Feeds what the command's result depends on to `hasher`: the command, and the stamps of
+    /// the toolchain, manifests and dependency artifacts.
+    pub fn hash_inputs(&self, hasher: &mut impl Hasher) {
+        (&self.program, &self.args, &self.env, &self.stamp).hash(hasher);
     }
 
     /// The saved recipe of `bin`, if it is still valid.
@@ -134,6 +165,44 @@ impl Recipe {
     /// Nothing the command depends on has changed since cargo ran it.
     pub fn is_current(&self) -> bool {
         self.build_env == build_env() && stamp_matches(&self.stamp)
+    }
+
+    /// How long the command takes without incremental caches, into a scratch directory (the
+    /// build's own artifacts stay as they are): what a learner's first check of the file
+    /// costs. `None` when it does not compile.
+    pub fn time_from_scratch(&self, root: &Path) -> Result<Option<Duration>> {
+        let scratch = tempfile::tempdir()
+            .map_err(|e| Error::io("create", Path::new("a temporary directory"), e))?;
+        let mut args = Vec::with_capacity(self.args.len());
+        let mut words = self.args.iter();
+        while let Some(arg) = words.next() {
+            match arg.as_str() {
+                "--out-dir" => {
+                    words.next();
+                    args.push(arg.clone());
+                    args.push(scratch.path().to_string_lossy().into_owned());
+                }
+                "-C" if words
+                    .clone()
+                    .next()
+                    .is_some_and(|a| a.starts_with("incremental=")) =>
+                {
+                    words.next();
+                }
+                _ => args.push(arg.clone()),
+            }
+        }
+        let started = Instant::now();
+        let status = Command::new(&self.program)
+            .args(&args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| Error::usage(format!("could not run {}: {e}", self.program)))?;
+        Ok(status.success().then(|| started.elapsed()))
     }
 
     /// Compiles the test harness of the bin with rustc directly. `None` when the result
@@ -291,7 +360,14 @@ fn build_env() -> Vec<(String, String)> {
 }
 
 /// Everything whose change would change cargo's command or make its artifacts stale.
-fn watched_files(root: &Path, manifest: &Path, program: &str, args: &[String]) -> Vec<PathBuf> {
+/// `sources` remembers the local sources of each dependency artifact across calls.
+fn watched_files(
+    root: &Path,
+    manifest: &Path,
+    program: &str,
+    args: &[String],
+    sources: &mut HashMap<PathBuf, Vec<PathBuf>>,
+) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = vec![
         root.join("Cargo.toml"),
         root.join("Cargo.lock"),
@@ -311,7 +387,13 @@ fn watched_files(root: &Path, manifest: &Path, program: &str, args: &[String]) -
         files.push(rlib.to_path_buf());
         if let Some(stem) = rlib.file_stem().and_then(|s| s.to_str()) {
             let dep_info = rlib.with_file_name(format!("{}.d", stem.trim_start_matches("lib")));
-            files.extend(local_sources(root, &dep_info));
+            files.extend(
+                sources
+                    .entry(dep_info)
+                    .or_insert_with_key(|d| local_sources(root, d))
+                    .iter()
+                    .cloned(),
+            );
         }
     }
     let mut seen = HashSet::new();

@@ -35,20 +35,17 @@ pub enum Variant {
 impl Exercise {
     /// The learner's file, relative to the course directory.
     pub fn path(&self) -> PathBuf {
-        self.file_in("exercises")
+        self.variant_path(Variant::Exercise)
     }
 
     /// The reference solution, relative to the course directory.
     pub fn solution_path(&self) -> PathBuf {
-        self.file_in("solutions")
+        self.variant_path(Variant::Solution)
     }
 
     /// The file of `variant`, relative to the course directory.
     pub fn variant_path(&self, variant: Variant) -> PathBuf {
-        match variant {
-            Variant::Exercise => self.path(),
-            Variant::Solution => self.solution_path(),
-        }
+        file_of(&self.name, self.dir.as_deref(), variant)
     }
 
     /// The cargo binary target that builds `variant` (rustlings' convention: `X` and `X_sol`).
@@ -63,13 +60,18 @@ impl Exercise {
     pub fn chapter(&self) -> &str {
         self.dir.as_deref().unwrap_or("-")
     }
+}
 
-    fn file_in(&self, top: &str) -> PathBuf {
-        let mut path = PathBuf::from(top);
-        if let Some(dir) = &self.dir {
-            path.push(dir);
-        }
-        path.push(format!("{}.rs", self.name));
-        path
+/// Where the `variant` file of exercise `name` in chapter `dir` lives, relative to the course
+/// directory: `exercises/[dir/]name.rs` or `solutions/[dir/]name.rs`.
+pub fn file_of(name: &str, dir: Option<&str>, variant: Variant) -> PathBuf {
+    let mut path = PathBuf::from(match variant {
+        Variant::Exercise => "exercises",
+        Variant::Solution => "solutions",
+    });
+    if let Some(dir) = dir {
+        path.push(dir);
     }
+    path.push(format!("{name}.rs"));
+    path
 }

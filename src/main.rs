@@ -1,6 +1,9 @@
 //! backlings: a rustlings-style exercise runner whose bundled course teaches the backend
 //! developer roadmap. See the README for the learner's loop and the course format.
 
+mod authoring;
+mod budget;
+mod bundled;
 mod cargo;
 mod check;
 mod commands;
@@ -16,6 +19,7 @@ mod process;
 mod progress;
 mod report;
 mod results;
+mod scaffold;
 mod shipped;
 mod signals;
 mod state;
@@ -50,6 +54,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write the bundled course into a new directory, to learn with an installed backlings.
+    /// Solutions are written to solutions/ as you finish each exercise.
+    Init {
+        /// The new (or empty) directory to write the course into.
+        #[arg(default_value = "backlings")]
+        dir: std::path::PathBuf,
+    },
     /// Check one exercise (default: the current one) and print the result. Exit code 0 when
     /// it is done, 1 when not.
     Run {
@@ -84,14 +95,37 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DevCommand {
+    /// Start a course of your own in a new directory: info.toml with a commented template, the
+    /// exercise package (Cargo.toml), exercises/, solutions/, a README for your learners, a
+    /// .gitignore and a GitHub Actions workflow that runs `dev check` in parallel shards.
+    New {
+        /// The new (or empty) directory for the course.
+        path: std::path::PathBuf,
+    },
+    /// Add an exercise: its file and its solution from a template (doc comment, TODO, tests),
+    /// its info.toml entry after the chapter's last exercise, and its bins in Cargo.toml.
+    Add {
+        /// The exercise's name: a-z, 0-9 and _.
+        name: String,
+        /// The chapter folder under exercises/ and solutions/, for example 01_http.
+        #[arg(long)]
+        dir: Option<String>,
+    },
+    /// Rewrite the exercise package's bin list from info.toml (after you edit info.toml by
+    /// hand: rename, move or remove an exercise).
+    Update,
     /// Check the course: every exercise fails as shipped, every solution passes (clippy
-    /// clean), every entry has a hint and a solution, the manifest matches info.toml, no
-    /// stray files. Prints one line per problem and `N passed, M failed`; exit code 0 only
-    /// when all is well.
+    /// clean) and compiles from scratch within the budget, every entry has a hint and a
+    /// solution, the manifest matches info.toml, no stray files. Prints one line per problem
+    /// and `N passed, M failed`; exit code 0 only when all is well.
     Check {
         /// Also print the compiler and test output behind each problem (human format).
         #[arg(long)]
         verbose: bool,
+        /// The seconds a solution may take to compile from scratch, instead of info.toml's
+        /// compile_budget_secs (default 1.5); 0 turns the check off.
+        #[arg(long, value_name = "SECONDS", value_parser = budget_secs)]
+        compile_budget: Option<f64>,
         #[command(flatten)]
         batch: Batch,
     },
@@ -111,6 +145,14 @@ pub struct Batch {
     pub partition: Option<partition::Partition>,
 }
 
+/// A compile budget from the command line: seconds, 0 or more.
+fn budget_secs(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if (0.0..=3600.0).contains(&secs) => Ok(secs),
+        _ => Err("give the seconds as a number from 0 to 3600, such as 1.5".to_string()),
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let noticing = match (cli.poll, cli.manual) {
@@ -122,14 +164,22 @@ fn main() {
     let color = report::init_color();
     let result = match cli.command {
         None => watch::run(color, noticing),
+        Some(Command::Init { dir }) => commands::init::run(&dir),
         Some(Command::Run { name }) => commands::run::run(name, color),
         Some(Command::Hint { name }) => commands::hint::run(name),
         Some(Command::List) => commands::list::run(),
         Some(Command::Reset { name }) => commands::reset::run(&name),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
-        Some(Command::Dev {
-            command: DevCommand::Check { verbose, batch },
-        }) => commands::dev_check::run(color, verbose, batch),
+        Some(Command::Dev { command }) => match command {
+            DevCommand::New { path } => commands::dev_new::run(&path),
+            DevCommand::Add { name, dir } => commands::dev_add::run(&name, dir.as_deref()),
+            DevCommand::Update => commands::dev_update::run(),
+            DevCommand::Check {
+                verbose,
+                compile_budget,
+                batch,
+            } => commands::dev_check::run(color, verbose, compile_budget, batch),
+        },
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -3,11 +3,15 @@
 //! Never from the file the learner edits, and never from a copy built into the runner from
 //! `exercises/` (in a clone, rebuilding the runner would embed the learner's edits). The
 //! shipped version is the one in git at the commit the course was at when the learner first
-//! started, recorded in the progress state; `HEAD` when none was recorded.
+//! started, recorded in the progress state. With none recorded (the course was not a git
+//! checkout then, as after `backlings init`): the bundled course's copy if this is the bundled
+//! course, else `HEAD`.
 
 use std::path::Path;
 use std::process::Command;
 
+use crate::bundled;
+use crate::course::Course;
 use crate::error::{Error, Result};
 
 /// The commit checked out in `root` now, to record as the shipped baseline. `None` when
@@ -21,8 +25,15 @@ pub fn current_commit(root: &Path) -> Option<String> {
         .filter(|c| !c.is_empty())
 }
 
-/// The shipped contents of `relative` (a path inside the course directory `root`).
-pub fn shipped_contents(root: &Path, commit: Option<&str>, relative: &Path) -> Result<Vec<u8>> {
+/// The shipped contents of `relative` (a path inside `course`'s directory).
+pub fn shipped_contents(course: &Course, commit: Option<&str>, relative: &Path) -> Result<Vec<u8>> {
+    if commit.is_none()
+        && course.bundled
+        && let Some(contents) = bundled::file(relative)
+    {
+        return Ok(contents.to_vec());
+    }
+    let root = &course.root;
     let rev = commit.unwrap_or("HEAD");
     let spec = format!("{rev}:./{}", relative.to_string_lossy().replace('\\', "/"));
     let output = git(root, &["show", &spec]).map_err(|e| {

@@ -2,7 +2,8 @@
 //! as shipped, every solution passes clippy-clean, the manifest matches info.toml.
 //!
 //! The first run builds the course's dependencies (a few minutes on 2 cores); afterwards it
-//! takes about a second.
+//! takes about a second. The compile budget is left to CI's own `dev check` jobs
+//! (.github/workflows/ci.yml): tests do not assert how fast something compiles.
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -16,7 +17,7 @@ fn the_bundled_course_passes_dev_check() {
     Command::cargo_bin("backlings")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["dev", "check"])
+        .args(["dev", "check", "--compile-budget", "0"])
         .assert()
         .success()
         .stdout(predicate::str::ends_with(format!(

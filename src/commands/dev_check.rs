@@ -2,11 +2,11 @@
 //! solution passes and is clippy-clean, every entry has a hint and a solution, the exercise
 //! package builds exactly what `info.toml` lists, and no stray files lie around.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::{Reporting, load_course, selected};
-use crate::Batch;
 use crate::check::{Item, Outcome, Verdict};
 use crate::course::Course;
 use crate::error::Result;
@@ -15,9 +15,15 @@ use crate::formats::FileResult;
 use crate::manifest::ExercisePackage;
 use crate::report;
 use crate::results::{Status, TestCase};
+use crate::{Batch, budget};
 
-pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
+pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch) -> Result<i32> {
     let (course, package) = load_course()?;
+    let budget = match compile_budget {
+        Some(secs) if secs > 0.0 => Some(Duration::from_secs_f64(secs)),
+        Some(_) => None,
+        None => course.compile_budget,
+    };
     let reporting = Reporting::new(batch, color);
     let exercises = selected(&course, batch.partition);
     let owns_course = batch.partition.is_none_or(|p| p.owns_course_problems());
@@ -41,6 +47,18 @@ pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
     // Only bins the package declares can be built; the missing ones are problems already.
     items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
     let outcomes = reporting.check(&course, &package, &items)?;
+    let compile_times = match budget {
+        Some(budget) => {
+            let built: Vec<&Exercise> = items
+                .iter()
+                .zip(&outcomes)
+                .filter(|(i, o)| i.variant == Variant::Solution && o.verdict == Verdict::Done)
+                .map(|(i, _)| i.exercise)
+                .collect();
+            budget::measure(&course.root, &package, &built, budget)?
+        }
+        None => HashMap::new(),
+    };
 
     let mut results = Vec::new();
     if reporting.per_test && owns_course {
@@ -54,6 +72,9 @@ pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
             .filter(|(item, _)| std::ptr::eq(item.exercise, *exercise))
             .collect();
         let entry = entry_problems(exercise, &course, &package);
+        let over_budget = budget
+            .zip(compile_times.get(&exercise.name))
+            .and_then(|(budget, time)| (*time > budget).then(|| over_budget(*time, budget)));
         let mut shipped = None;
         for (item, outcome) in &checked {
             if let Some(problem) = outcome_problem(item, outcome) {
@@ -66,14 +87,17 @@ pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
         }
         if reporting.per_test {
             let solution = checked.iter().find(|(i, _)| i.variant == Variant::Solution);
+            let budget_rule = budget.map(|_| over_budget.clone());
             results.push(exercise_result(
                 exercise,
                 solution.map(|(_, o)| *o),
                 shipped,
+                budget_rule,
                 &entry,
                 &course,
             ));
         }
+        problems.extend(over_budget.map(|p| (exercise.name.clone(), p)));
         problems.extend(entry.into_iter().map(|p| (exercise.name.clone(), p)));
     }
     problems.sort_by_key(|(name, _)| {
@@ -112,11 +136,13 @@ pub fn run(color: bool, verbose: bool, batch: Batch) -> Result<i32> {
 }
 
 /// One exercise in a CI report: its solution's tests, then each rule of `dev check` as a
-/// test of its own (the shipped file fails, the `info.toml` entry is complete).
+/// test of its own (the shipped file fails, the solution compiles within the budget when
+/// there is one, the `info.toml` entry is complete).
 fn exercise_result(
     exercise: &Exercise,
     solution: Option<&Outcome>,
     shipped_problem: Option<String>,
+    budget_problem: Option<Option<String>>,
     entry_problems: &[String],
     course: &Course,
 ) -> FileResult {
@@ -135,6 +161,11 @@ fn exercise_result(
     let mut shipped = TestCase::rule("fails as shipped", shipped_problem, None);
     shipped.file = Some(exercise.path().display().to_string());
     result.tests.push(shipped);
+    if let Some(problem) = budget_problem {
+        let mut budget = TestCase::rule("compile budget", problem, None);
+        budget.file = Some(path.display().to_string());
+        result.tests.push(budget);
+    }
     for problem in entry_problems {
         let mut entry = TestCase::rule("info.toml entry", Some(problem.clone()), None);
         entry.file = Some("info.toml".to_string());
@@ -158,6 +189,15 @@ fn course_file_result(problems: &[(String, String)]) -> FileResult {
     }
     result.settle();
     result
+}
+
+fn over_budget(time: Duration, budget: Duration) -> String {
+    format!(
+        "the solution takes {:.2} s to compile from scratch, over the budget of {} s: every \
+         first check of the exercise is that slow (shrink it, or raise compile_budget_secs in info.toml)",
+        time.as_secs_f64(),
+        budget.as_secs_f64()
+    )
 }
 
 /// The label of problems that belong to no single exercise.

@@ -1,8 +1,12 @@
 //! The commands, one module each. Every command loads the course the same way, then does its
 //! one job; data flows one way: course → exercise → check → report → progress state.
 
+pub mod dev_add;
 pub mod dev_check;
+pub mod dev_new;
+pub mod dev_update;
 pub mod hint;
+pub mod init;
 pub mod list;
 pub mod reset;
 pub mod run;

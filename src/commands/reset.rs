@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{load_course, load_state};
+use crate::course::Course;
 use crate::error::{Error, Result};
+use crate::exercise::Exercise;
 use crate::shipped;
 use crate::state::{self, DATA_DIR};
 
@@ -12,28 +14,18 @@ pub fn run(name: &str) -> Result<i32> {
     let (course, _) = load_course()?;
     let mut state = load_state(&course)?;
     let exercise = &course.exercises[course.find(name)?];
-    let relative = exercise.path();
-    let message = reset_file(
-        &course.root,
-        &relative,
-        &exercise.name,
-        state.shipped_commit.as_deref(),
-    )?;
+    let message = reset_file(&course, exercise, state.shipped_commit.as_deref())?;
     println!("{message}");
     state.set_done(&exercise.name, false);
     state.save(&course)?;
     Ok(0)
 }
 
-/// Restores `relative` from the shipped version, backing up what is there first. Returns
-/// the message for the learner.
-pub fn reset_file(
-    root: &Path,
-    relative: &Path,
-    name: &str,
-    commit: Option<&str>,
-) -> Result<String> {
-    let shipped = shipped::shipped_contents(root, commit, relative)?;
+/// Restores `exercise`'s file from the shipped version, backing up what is there first.
+/// Returns the message for the learner.
+pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) -> Result<String> {
+    let (root, relative, name) = (&course.root, &exercise.path(), &exercise.name);
+    let shipped = shipped::shipped_contents(course, commit, relative)?;
     let path = root.join(relative);
     let mine = match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),

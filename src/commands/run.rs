@@ -3,6 +3,7 @@
 use console::style;
 
 use super::{check_with_progress, load_course, load_state, require_bin};
+use crate::bundled;
 use crate::check::{Item, Verdict};
 use crate::error::Result;
 use crate::exercise::Variant;
@@ -23,12 +24,15 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
         check_with_progress(&course, &package, &[Item::exercise(exercise)], color, false)?
             .pop()
             .expect("one item, one outcome");
+    let done = outcome.verdict == Verdict::Done;
+    if done {
+        bundled::reveal_solution(&course, exercise)?;
+    }
     print!(
         "{}",
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
     );
 
-    let done = outcome.verdict == Verdict::Done;
     state.set_done(&exercise.name, done);
     if done && index == state.current {
         match state.next_pending(&course, index) {

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::bundled;
 use crate::cargo::Progress;
 use crate::check::{self, Item, Options, Outcome, Verdict};
 use crate::commands::reset::reset_file;
@@ -347,6 +348,9 @@ impl App {
             running.content,
             if done { "done" } else { "not done" }
         ));
+        if done {
+            self.reveal_solution(running.index);
+        }
         if self.state.is_done(&name) != done {
             self.state.set_done(&name, done);
             self.state.save(&self.course)?;
@@ -362,6 +366,14 @@ impl App {
         Ok(())
     }
 
+    /// Hands out a finished exercise's solution (see [`bundled::reveal_solution`]); a failure
+    /// to write it is shown, and watch mode goes on.
+    fn reveal_solution(&mut self, index: usize) {
+        if let Err(e) = bundled::reveal_solution(&self.course, &self.course.exercises[index]) {
+            self.message = Some(e.message);
+        }
+    }
+
     fn on_checked_all(&mut self, outcomes: Result<Vec<Outcome>>) -> Result<()> {
         self.busy = None;
         let outcomes = match outcomes {
@@ -371,9 +383,13 @@ impl App {
                 return Ok(());
             }
         };
-        for (exercise, outcome) in self.course.exercises.iter().zip(&outcomes) {
+        for (index, outcome) in outcomes.iter().enumerate() {
+            let done = outcome.verdict == Verdict::Done;
+            if done {
+                self.reveal_solution(index);
+            }
             self.state
-                .set_done(&exercise.name, outcome.verdict == Verdict::Done);
+                .set_done(&self.course.exercises[index].name, done);
         }
         self.state.save(&self.course)?;
         let done = self.state.done_count();
@@ -521,12 +537,7 @@ impl App {
 
     fn reset_current(&mut self) -> Result<()> {
         let exercise = &self.course.exercises[self.state.current];
-        match reset_file(
-            &self.course.root,
-            &exercise.path(),
-            &exercise.name,
-            self.state.shipped_commit.as_deref(),
-        ) {
+        match reset_file(&self.course, exercise, self.state.shipped_commit.as_deref()) {
             Ok(message) => {
                 self.message = Some(message);
                 self.check_unless_manual();

@@ -72,3 +72,27 @@ fn list_jumps_and_reset_restores_with_a_backup() {
     );
     assert_eq!(course.read(&TestCourse::exercise("second")), BROKEN);
 }
+
+#[test]
+fn a_rustlings_course_runs_unchanged_in_watch_mode() {
+    let course = TestCourse::rustlings();
+    let mut watch = Watch::start(&course);
+    watch.expect("Welcome to these community Rustlings exercises.");
+    watch.expect("greet: 1 of 1 tests fail");
+
+    let solved = course.read("solutions/01_greet/greet.rs");
+    course.write("exercises/01_greet/greet.rs", &solved);
+    watch.expect("greet is done!");
+    watch.press("n");
+    watch.expect("compile_me does not compile yet");
+
+    course.write(
+        "exercises/compile_me.rs",
+        &course.read("solutions/compile_me.rs"),
+    );
+    watch.expect("compile_me is done!");
+    watch.press("n");
+    watch.expect("We hope that you found the exercises helpful :D");
+    watch.press("q");
+    assert!(watch.expect_exit().success());
+}

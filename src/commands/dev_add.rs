@@ -1,0 +1,100 @@
+//! `backlings dev add NAME [--dir CHAPTER]`: a new exercise from the templates (doc comment,
+//! `TODO`, a test module), its solution, its `info.toml` entry after its chapter's last
+//! exercise, and its bins in the exercise package.
+
+use std::path::Path;
+
+use super::dev_update::write_bins;
+use crate::authoring;
+use crate::course::{self, Course, INFO_FILE};
+use crate::error::{Error, Result};
+use crate::exercise::{Variant, file_of};
+use crate::manifest::ExercisePackage;
+use crate::{scaffold, state};
+
+const EXERCISE: &str = include_str!("../templates/exercise.rs.tmpl");
+const SOLUTION: &str = include_str!("../templates/solution.rs.tmpl");
+
+pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
+    let root = std::env::current_dir()
+        .map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))?;
+    if !course::is_valid_name(name) {
+        return Err(Error::usage(format!(
+            "invalid exercise name {name:?}: use only a-z, 0-9 and _ (it becomes a file and a binary name)"
+        )));
+    }
+    if let Some(dir) = dir.filter(|d| !course::is_valid_dir(d)) {
+        return Err(Error::usage(format!(
+            "invalid chapter {dir:?}: give one folder name such as \"01_http\" (no '/', '..' or absolute paths)"
+        )));
+    }
+    let info_path = root.join(INFO_FILE);
+    let info = std::fs::read_to_string(&info_path).map_err(|e| {
+        Error::usage(format!(
+            "no course here: cannot read {} ({e}).\n  \
+             Run this in a course directory, or start one with `backlings dev new PATH`.",
+            info_path.display()
+        ))
+    })?;
+    if authoring::entry_names(&info, &info_path)?
+        .iter()
+        .any(|n| n == name)
+    {
+        return Err(Error::usage(format!(
+            "{} already has an exercise named {name:?}; choose another name.",
+            info_path.display()
+        )));
+    }
+    let files = [
+        (file_of(name, dir, Variant::Exercise), EXERCISE),
+        (file_of(name, dir, Variant::Solution), SOLUTION),
+    ];
+    for (file, _) in &files {
+        if root.join(file).exists() {
+            return Err(Error::usage(format!(
+                "{} already exists: add its entry to info.toml by hand, or choose another name.",
+                file.display()
+            )));
+        }
+    }
+
+    let entry = entry(name, dir);
+    let updated = authoring::with_entry(&info, &info_path, dir, &entry)?;
+    for (file, template) in &files {
+        scaffold::write(
+            &root,
+            &file.to_string_lossy(),
+            template.replace("{{name}}", name).as_bytes(),
+        )?;
+    }
+    state::write_atomically(&info_path, updated.as_bytes())?;
+    let course = Course::load(&root)?;
+    let package = ExercisePackage::locate(&root)?;
+    write_bins(&course, &package)?;
+
+    let line = updated[..updated.find(&entry).unwrap_or(0)].lines().count() + 1;
+    println!(
+        "Added {name}:\n  {}  the exercise: write the task, its TODOs and its tests\n  {}  the solution\n  \
+         {INFO_FILE}:{line}  its entry: write the hint and link the standard\n  {}  its two bins\n\
+         Then check the course: backlings dev check",
+        files[0].0.display(),
+        files[1].0.display(),
+        shown(&root, &package.manifest_path),
+    );
+    Ok(0)
+}
+
+fn entry(name: &str, dir: Option<&str>) -> String {
+    let dir = dir.map_or(String::new(), |d| format!("dir = {d:?}\n"));
+    format!(
+        "[[exercises]]\nname = {name:?}\n{dir}hint = \"\"\"\n\
+         TODO: a hint that points the way without giving the answer away.\"\"\"\nspec = []\n"
+    )
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

@@ -1,0 +1,43 @@
+//! `backlings dev update`: rewrites the exercise package's bin list from `info.toml`, so that
+//! cargo builds exactly the exercises and solutions the course lists.
+
+use super::load_course;
+use crate::authoring;
+use crate::course::Course;
+use crate::error::{Error, Result};
+use crate::manifest::ExercisePackage;
+use crate::state;
+
+pub fn run() -> Result<i32> {
+    let (course, package) = load_course()?;
+    let shown = package
+        .manifest_path
+        .strip_prefix(&course.root)
+        .unwrap_or(&package.manifest_path)
+        .display()
+        .to_string();
+    if write_bins(&course, &package)? {
+        println!(
+            "Updated {shown}: {} bins for {} exercises.",
+            course.exercises.len() * 2,
+            course.exercises.len()
+        );
+    } else {
+        println!("{shown} already lists every exercise and solution of info.toml.");
+    }
+    Ok(0)
+}
+
+/// Writes the bins `info.toml` calls for into the package's manifest. Returns whether it
+/// changed.
+pub fn write_bins(course: &Course, package: &ExercisePackage) -> Result<bool> {
+    let path = &package.manifest_path;
+    let manifest = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let bins = authoring::expected_bins(course, path);
+    let updated = authoring::with_bins(&manifest, path, &bins)?;
+    if updated == manifest {
+        return Ok(false);
+    }
+    state::write_atomically(path, updated.as_bytes())?;
+    Ok(true)
+}

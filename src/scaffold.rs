@@ -1,0 +1,72 @@
+//! Writing new course files (`init`, `dev new`, `dev add`): into a directory that must be new
+//! or empty, and never over a file that exists, so nobody's work is overwritten.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Creates `dir`, or accepts it if it exists and is empty. `command` names the caller in the
+/// message that refuses a non-empty directory.
+pub fn create_empty_dir(dir: &Path, command: &str) -> Result<()> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Error::usage(format!(
+                    "{} is not empty, and {command} writes only into a new or empty directory \
+                     so that nothing in it is overwritten.\n  Give another directory: {command} <DIR>",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Error::usage(format!(
+            "{} is a file; {command} needs a new or empty directory.",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io("read", dir, e)),
+    }
+}
+
+/// Writes `contents` to `root/relative`, creating its folders; fails if the file exists.
+pub fn write(root: &Path, relative: &str, contents: &[u8]) -> Result<()> {
+    let path = root.join(relative);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io("create", &path, e))?;
+    file.write_all(contents)
+        .map_err(|e| Error::io("write", &path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_new_or_empty_directories_are_accepted() {
+        let temp = tempfile::tempdir().unwrap();
+        create_empty_dir(&temp.path().join("a/b"), "x").unwrap();
+        create_empty_dir(&temp.path().join("a/b"), "x").unwrap();
+        write(temp.path(), "a/b/f.rs", b"mine").unwrap();
+        let err = create_empty_dir(&temp.path().join("a"), "backlings init").unwrap_err();
+        assert!(err.message.contains("is not empty"), "{err}");
+        let err = create_empty_dir(&temp.path().join("a/b/f.rs"), "x").unwrap_err();
+        assert!(err.message.contains("is a file"), "{err}");
+    }
+
+    #[test]
+    fn an_existing_file_is_never_overwritten() {
+        let temp = tempfile::tempdir().unwrap();
+        write(temp.path(), "f.rs", b"mine").unwrap();
+        assert!(write(temp.path(), "f.rs", b"theirs").is_err());
+        assert_eq!(std::fs::read(temp.path().join("f.rs")).unwrap(), b"mine");
+    }
+}
