@@ -62,6 +62,7 @@ pub fn measure(
         .unwrap_or_default();
     let mut measured = HashMap::new();
     let mut changed = false;
+    let mut announced = false;
     for exercise in exercises {
         let bin = exercise.bin_name(Variant::Solution);
         let Some(recipe) = recipes.get(&bin) else {
@@ -72,6 +73,12 @@ pub fn measure(
         };
         let key = format!("{:016x}", key(&source, recipe));
         let known = times.0.get(&bin).filter(|m| m.key == key).map(|m| m.secs);
+        if known.is_none() && !announced {
+            announced = true;
+            eprintln!(
+                "Timing how long new or changed solutions take to compile from scratch (compile budget)…"
+            );
+        }
         let secs = match known {
             Some(secs) => secs,
             None => match best_time(root, recipe, budget)? {

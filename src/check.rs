@@ -109,6 +109,9 @@ pub struct Options {
     /// Run test harnesses with libtest's full output, one `test <name> ... ok` line per
     /// test, for the per-test reports of [`crate::formats`]; otherwise `-q`.
     pub per_test: bool,
+    /// Keep the rustc command of every bin a batch build compiles (see [`crate::direct`]):
+    /// `dev check`'s compile budget replays them. Otherwise only single checks keep theirs.
+    pub keep_recipes: bool,
 }
 
 /// Checks every item, building all of them in one cargo graph and running them in parallel.
@@ -243,9 +246,7 @@ fn build_bins(
     };
     if !build.cancelled {
         KnownFailure::record(root, manifest, &rest, test, options.color, &build, started);
-        if rest.len() > 1 {
-            // The commands of a batch serve the next save of each bin (and `dev check`'s
-            // compile budget) as they serve a single check.
+        if options.keep_recipes && rest.len() > 1 {
             for recipe in Recipe::learn_all(root, manifest, &rest, test, &build.invocations) {
                 recipe.save(root);
             }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{BROKEN, Ex, PASSES, TestCourse, stderr, stdout};
+use common::{BROKEN, Ex, PASSES, TestCourse, assert_shards_cover_the_course, stderr, stdout};
 use serde_json::Value;
 
 /// Two tests declared out of alphabetical order; the first one prints, then fails.
@@ -448,23 +448,5 @@ fn this_repositorys_workflow_checks_the_course_in_partitions_that_cover_it() {
         "/.github/workflows/ci.yml"
     ))
     .unwrap();
-    let command = workflow
-        .lines()
-        .find(|l| l.contains("dev check --partition"))
-        .expect("a dev check step with --partition");
-    let (_, count) = command
-        .split_once("${{ matrix.partition }}/")
-        .expect("the partition comes from the matrix");
-    let count: usize = count.split_whitespace().next().unwrap().parse().unwrap();
-    let matrix = workflow
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("partition: ["))
-        .expect("a partition matrix");
-    let indexes: Vec<usize> = matrix
-        .trim_end_matches(']')
-        .split(',')
-        .map(|k| k.trim().parse().unwrap())
-        .collect();
-    assert_eq!(indexes, (1..=count).collect::<Vec<_>>(), "{matrix}");
-    assert!(command.contains("--format junit"), "{command}");
+    assert_shards_cover_the_course(&workflow);
 }

@@ -24,7 +24,8 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
         Some(_) => None,
         None => course.compile_budget,
     };
-    let reporting = Reporting::new(batch, color);
+    let mut reporting = Reporting::new(batch, color);
+    reporting.keep_recipes = budget.is_some();
     let exercises = selected(&course, batch.partition);
     let owns_course = batch.partition.is_none_or(|p| p.owns_course_problems());
     let mut problems = if owns_course {

@@ -6,18 +6,20 @@
 
 use std::path::Path;
 
+use crate::authoring;
 use crate::bundled;
-use crate::error::Result;
+use crate::course::Course;
+use crate::error::{Error, Result};
 use crate::scaffold;
 
-/// The course's root manifest: a workspace around the exercise package in `course/`, with the
-/// build settings of this repository's own root manifest (a test keeps them equal).
-const WORKSPACE_MANIFEST: &str = r#"# The backlings course. The exercises are the [[bin]] targets of the package in course/;
-# backlings builds them in target/backlings/.
-[workspace]
-members = ["course"]
-resolver = "3"
+/// The exercise package, in this repository a workspace member (`course/`), becomes the
+/// course's root package, rustlings-style: its library moves to `support/`.
+const PACKAGE: &str = "course/Cargo.toml";
+const LIBRARY: (&str, &str) = ("course/src/lib.rs", "support/lib.rs");
 
+/// The build settings of this repository's root manifest, which a workspace member cannot
+/// carry (a test keeps them equal).
+const PROFILE: &str = r#"
 # argon2 at OWASP parameters costs ~0.5 s per hash at opt-level 0 and ~40 ms at opt-level 2;
 # this also compiles the bundled SQLite with -O2.
 [profile.dev.package."*"]
@@ -35,25 +37,47 @@ with yours.\n";
 /// Writes the course into `dir`, which must be new or empty.
 pub fn run(dir: &Path) -> Result<i32> {
     scaffold::create_empty_dir(dir, "backlings init")?;
-    let mut exercises = 0;
     for (path, contents) in bundled::FILES {
-        if path.starts_with("solutions/") {
-            continue;
-        }
-        exercises += usize::from(path.starts_with("exercises/"));
+        let path = match *path {
+            PACKAGE => continue,
+            p if p == LIBRARY.0 => LIBRARY.1,
+            p if p.starts_with("solutions/") => continue,
+            p => p,
+        };
         scaffold::write(dir, path, contents)?;
     }
-    scaffold::write(dir, "Cargo.toml", WORKSPACE_MANIFEST.as_bytes())?;
+    let course = Course::load(dir)?;
+    scaffold::write(dir, "Cargo.toml", manifest(&course)?.as_bytes())?;
     scaffold::write(dir, ".gitignore", GITIGNORE.as_bytes())?;
     scaffold::write(dir, "solutions/README.md", SOLUTIONS_README.as_bytes())?;
     println!(
-        "Wrote the backlings course ({exercises} exercises) to {}.\n\
+        "Wrote the backlings course ({} exercises) to {}.\n\
          Start learning:\n  cd {}\n  backlings\n\
          The first check builds the course's dependencies once, a few minutes on a small machine.",
+        course.exercises.len(),
         dir.display(),
         dir.display()
     );
     Ok(0)
+}
+
+/// The exercise package as the course's root manifest: bins and library from the root, and
+/// the repository's build settings.
+fn manifest(course: &Course) -> Result<String> {
+    let path = course.root.join("Cargo.toml");
+    let package = bundled::file(Path::new(PACKAGE)).and_then(|b| std::str::from_utf8(b).ok());
+    let Some(package) = package else {
+        return Err(Error::usage(format!(
+            "this backlings was built without {PACKAGE}: build it from a complete checkout"
+        )));
+    };
+    let package = package.replacen(
+        &format!("path = \"{}\"", &LIBRARY.0["course/".len()..]),
+        &format!("path = \"{}\"", LIBRARY.1),
+        1,
+    );
+    let bins = authoring::expected_bins(course, &path);
+    Ok(authoring::with_bins(&package, &path, &bins)? + PROFILE)
 }
 
 #[cfg(test)]
@@ -61,13 +85,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_course_is_built_with_this_repositorys_settings() {
+    fn the_root_manifest_builds_the_library_and_every_bin_with_this_repositorys_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let course = dir.path().join("c");
+        run(&course).unwrap();
         let ours: toml::Table = include_str!("../../Cargo.toml").parse().unwrap();
-        let written: toml::Table = WORKSPACE_MANIFEST.parse().unwrap();
+        let written: toml::Table = std::fs::read_to_string(course.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(written["profile"], ours["profile"]);
+        assert_eq!(written["lib"]["path"].as_str(), Some(LIBRARY.1));
+        assert!(course.join(LIBRARY.1).is_file());
+        let bins = written["bin"].as_array().unwrap();
         assert_eq!(
-            written["workspace"]["members"],
-            ours["workspace"]["members"]
+            bins[0]["path"].as_str(),
+            Some("exercises/00_intro/intro_status_line.rs")
+        );
+        assert_eq!(
+            bins.len(),
+            2 * Course::load(&course).unwrap().exercises.len()
         );
     }
 }

@@ -52,14 +52,15 @@ pub fn load_state(course: &Course) -> Result<State> {
 }
 
 /// Checks `items` from a command line: colour as decided, cargo's progress shown on stderr
-/// while the build runs (above all the first, long build of the dependencies). `per_test`:
-/// the outcomes carry one line per test (see [`Options::per_test`]).
+/// while the build runs (above all the first, long build of the dependencies). `per_test`
+/// and `keep_recipes`: see [`Options`].
 pub fn check_with_progress(
     course: &Course,
     package: &ExercisePackage,
     items: &[Item],
     color: bool,
     per_test: bool,
+    keep_recipes: bool,
 ) -> Result<Vec<Outcome>> {
     let progress = BuildProgress::new();
     let options = Options {
@@ -67,6 +68,7 @@ pub fn check_with_progress(
         progress: Some(progress.callback(items.len())),
         cancel: Cancel::default(),
         per_test,
+        keep_recipes,
     };
     check::check_all(course, package, items, &options)
 }
@@ -102,6 +104,8 @@ pub struct Reporting {
     pub color: bool,
     /// Per-test results are needed: a machine format, or annotations on GitHub Actions.
     pub per_test: bool,
+    /// See [`Options::keep_recipes`].
+    pub keep_recipes: bool,
     github: bool,
 }
 
@@ -113,6 +117,7 @@ impl Reporting {
             format: batch.format,
             color: color && human,
             per_test: !human || github,
+            keep_recipes: false,
             github,
         }
     }
@@ -124,7 +129,14 @@ impl Reporting {
         package: &ExercisePackage,
         items: &[Item],
     ) -> Result<Vec<Outcome>> {
-        check_with_progress(course, package, items, self.color, self.per_test)
+        check_with_progress(
+            course,
+            package,
+            items,
+            self.color,
+            self.per_test,
+            self.keep_recipes,
+        )
     }
 
     pub fn human(&self) -> bool {

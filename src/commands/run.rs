@@ -20,10 +20,16 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     let exercise = &course.exercises[index];
     require_bin(&package, &exercise.name, exercise.path())?;
 
-    let outcome =
-        check_with_progress(&course, &package, &[Item::exercise(exercise)], color, false)?
-            .pop()
-            .expect("one item, one outcome");
+    let outcome = check_with_progress(
+        &course,
+        &package,
+        &[Item::exercise(exercise)],
+        color,
+        false,
+        false,
+    )?
+    .pop()
+    .expect("one item, one outcome");
     let done = outcome.verdict == Verdict::Done;
     if done {
         bundled::reveal_solution(&course, exercise)?;

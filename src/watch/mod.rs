@@ -259,6 +259,7 @@ impl App {
             })),
             cancel: cancel.clone(),
             per_test: false,
+            keep_recipes: false,
         };
         let (course, package) = (self.course.clone(), self.package.clone());
         trace::log(format_args!(
@@ -560,6 +561,7 @@ impl App {
             progress: None,
             cancel,
             per_test: false,
+            keep_recipes: false,
         };
         spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();

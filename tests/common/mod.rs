@@ -206,3 +206,27 @@ pub fn assert_needs_cargo(course: &TestCourse, name: &str) {
         .code(2)
         .stderr(predicates::str::contains("could not run cargo"));
 }
+
+/// A GitHub Actions workflow runs `dev check --partition K/N` in a matrix whose K are exactly
+/// 1..=N, with JUnit reports: every exercise is checked in exactly one job.
+pub fn assert_shards_cover_the_course(workflow: &str) {
+    let command = workflow
+        .lines()
+        .find(|l| l.contains("dev check --partition"))
+        .expect("a dev check step with --partition");
+    let (_, count) = command
+        .split_once("${{ matrix.partition }}/")
+        .expect("the partition comes from the matrix");
+    let count: usize = count.split_whitespace().next().unwrap().parse().unwrap();
+    let matrix = workflow
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("partition: ["))
+        .expect("a partition matrix");
+    let indexes: Vec<usize> = matrix
+        .trim_end_matches(']')
+        .split(',')
+        .map(|k| k.trim().parse().unwrap())
+        .collect();
+    assert_eq!(indexes, (1..=count).collect::<Vec<_>>(), "{matrix}");
+    assert!(command.contains("--format junit"), "{command}");
+}

@@ -1,0 +1,253 @@
+//! Course authors' tools: `dev new` starts a course, `dev add` adds an exercise, `dev update`
+//! rewrites the bin list from info.toml, and `dev check` keeps solutions within the compile
+//! budget.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{Ex, FAILS, TestCourse, assert_shards_cover_the_course, stderr, stdout};
+use predicates::prelude::*;
+
+/// `backlings dev new course` in an empty temporary directory: the new course's directory.
+fn new_course() -> TestCourse {
+    let course = TestCourse::empty();
+    course
+        .backlings(&["dev", "new", "course"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("backlings dev add NAME --dir"));
+    let inner = TestCourse::empty();
+    for entry in walk(&course.file("course")) {
+        let relative = entry.strip_prefix(course.file("course")).unwrap();
+        inner.write(
+            relative.to_str().unwrap(),
+            &std::fs::read_to_string(&entry).unwrap(),
+        );
+    }
+    for dir in ["exercises", "solutions"] {
+        assert!(
+            course.file("course").join(dir).is_dir(),
+            "{dir}/ is created"
+        );
+        std::fs::create_dir_all(inner.file(dir)).unwrap();
+    }
+    inner
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn add(course: &TestCourse, name: &str, dir: &str) -> Command {
+    course.backlings(&["dev", "add", name, "--dir", dir])
+}
+
+/// The exercise names in info.toml, in order.
+fn names(course: &TestCourse) -> Vec<String> {
+    let info: toml::Table = course.read("info.toml").parse().unwrap();
+    info.get("exercises")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .map(|e| e["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The bin names of the course's Cargo.toml, in order.
+fn bins(course: &TestCourse) -> Vec<String> {
+    let manifest: toml::Table = course.read("Cargo.toml").parse().unwrap();
+    manifest["bin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_new_course_with_one_added_exercise_passes_its_own_dev_check() {
+    let course = new_course();
+    for file in ["README.md", ".gitignore", "rust-analyzer.toml"] {
+        assert!(course.file(file).is_file(), "{file}");
+    }
+    assert!(
+        course.read("info.toml").contains("# [[exercises]]"),
+        "a commented template"
+    );
+    let manifest: toml::Table = course.read("Cargo.toml").parse().unwrap();
+    assert_eq!(
+        manifest["dependencies"].as_table().map(|t| t.len()),
+        Some(0)
+    );
+    assert_eq!(
+        manifest["lints"]["rust"]["dead_code"].as_str(),
+        Some("allow")
+    );
+    assert_eq!(manifest["package"]["name"].as_str(), Some("course"));
+    assert_shards_cover_the_course(&course.read(".github/workflows/check.yml"));
+
+    course
+        .backlings(&["dev", "check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lists no exercises"));
+
+    add(&course, "status_line", "01_http").assert().success();
+    let exercise = course.read("exercises/01_http/status_line.rs");
+    for part in ["//! status_line:", "TODO", "#[cfg(test)]", "#[test]"] {
+        assert!(exercise.contains(part), "{part} in:\n{exercise}");
+    }
+    assert!(course.file("solutions/01_http/status_line.rs").is_file());
+    assert_eq!(names(&course), ["status_line"]);
+    assert_eq!(bins(&course), ["status_line", "status_line_sol"]);
+
+    // The compile budget is off: tests do not assert how fast something compiles.
+    let check = course
+        .backlings(&["dev", "check", "--compile-budget", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+    assert_eq!(stdout(&check), "1 passed, 0 failed\n");
+}
+
+#[test]
+fn dev_add_puts_the_entry_after_its_chapter_and_refuses_what_would_clash() {
+    let course = new_course();
+    add(&course, "a", "01_one").assert().success();
+    add(&course, "b", "02_two").assert().success();
+    add(&course, "c", "01_one")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("exercises/01_one/c.rs"));
+    assert_eq!(names(&course), ["a", "c", "b"]);
+    assert_eq!(bins(&course), ["a", "a_sol", "c", "c_sol", "b", "b_sol"]);
+
+    let info = course.read("info.toml");
+    add(&course, "a", "03_three")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already has an exercise named \"a\"",
+        ));
+    add(&course, "Bad-Name", "01_one")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid exercise name"));
+    add(&course, "d", "../outside")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid chapter"));
+    course.write("exercises/01_one/e.rs", "// mine\n");
+    add(&course, "e", "01_one")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "exercises/01_one/e.rs already exists",
+        ));
+    assert_eq!(course.read("exercises/01_one/e.rs"), "// mine\n");
+    assert_eq!(course.read("info.toml"), info, "nothing changed");
+}
+
+#[test]
+fn dev_update_rewrites_the_bins_after_info_toml_is_edited_by_hand() {
+    let course = new_course();
+    add(&course, "kept", "01_one").assert().success();
+    add(&course, "dropped", "01_one").assert().success();
+    let info = course.read("info.toml");
+    let dropped = info.rfind("[[exercises]]").unwrap();
+    course.write("info.toml", &info[..dropped]);
+    std::fs::remove_file(course.file("exercises/01_one/dropped.rs")).unwrap();
+    std::fs::remove_file(course.file("solutions/01_one/dropped.rs")).unwrap();
+    course
+        .backlings(&["dev", "check", "--compile-budget", "0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "builds \"dropped\", which is not an exercise",
+        ));
+
+    course
+        .backlings(&["dev", "update"])
+        .assert()
+        .success()
+        .stdout("Updated Cargo.toml: 2 bins for 1 exercises.\n");
+    assert_eq!(bins(&course), ["kept", "kept_sol"]);
+    course
+        .backlings(&["dev", "check", "--compile-budget", "0"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_compile_budget_reports_slow_solutions_and_measures_each_version_once() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS)]);
+    // No compile takes less than a millisecond: this budget is always exceeded.
+    course
+        .backlings(&["dev", "check", "--compile-budget", "0.001"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_match(
+            "✗ first: the solution takes [0-9.]+ s to compile from scratch, over the budget of 0.001 s",
+        )
+        .unwrap());
+    let json = course
+        .backlings(&[
+            "dev",
+            "check",
+            "--compile-budget",
+            "0.001",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let budget = report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "first/compile budget")
+        .expect("the budget is a test of its own");
+    assert_eq!(budget["status"], "fail");
+
+    // From info.toml: a budget no compile reaches.
+    let info = course.read("info.toml");
+    course.write(
+        "info.toml",
+        &info.replace("compile_budget_secs = 0", "compile_budget_secs = 1000"),
+    );
+    course.backlings(&["dev", "check"]).assert().success();
+
+    // The time is kept per version of the solution: the kept one is used as long as the
+    // solution is unchanged, and a changed solution is measured again.
+    let times_path = ".backlings/compile-times.json";
+    let mut times: serde_json::Value = serde_json::from_str(&course.read(times_path)).unwrap();
+    times["first_sol"]["secs"] = 5000.0.into();
+    course.write(times_path, &times.to_string());
+    course
+        .backlings(&["dev", "check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("takes 5000.00 s to compile"));
+    let solution = course.read("solutions/01_basics/first.rs");
+    course.write(
+        "solutions/01_basics/first.rs",
+        &format!("{solution}// changed\n"),
+    );
+    course.backlings(&["dev", "check"]).assert().success();
+}

@@ -1,0 +1,171 @@
+//! `backlings init`: the bundled course, carried in the binary, written out for a learner who
+//! installed backlings instead of cloning it. Solutions come out one by one, as exercises are
+//! finished.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::{stderr, stdout};
+use predicates::prelude::*;
+
+/// This checkout: the course `init` must reproduce.
+fn checkout() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn backlings(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("backlings").unwrap();
+    cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
+    cmd
+}
+
+/// Every file below `root/dir`, relative to `root`.
+fn files_under(root: &Path, dir: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.join(dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn read(path: impl AsRef<Path>) -> Vec<u8> {
+    std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+#[test]
+fn init_writes_the_course_without_solutions_into_a_new_directory_only() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = backlings(temp.path(), &["init"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("cd backlings\n  backlings"),
+        "{}",
+        stdout(&output)
+    );
+    let course = temp.path().join("backlings");
+
+    for file in ["info.toml", "rust-analyzer.toml"] {
+        assert_eq!(
+            read(course.join(file)),
+            read(checkout().join(file)),
+            "{file}"
+        );
+    }
+    assert_eq!(
+        read(course.join("support/lib.rs")),
+        read(checkout().join("course/src/lib.rs")),
+        "the exercises' support library"
+    );
+    let exercises = files_under(checkout(), "exercises");
+    assert_eq!(files_under(&course, "exercises"), exercises);
+    for file in &exercises {
+        assert_eq!(
+            read(course.join(file)),
+            read(checkout().join(file)),
+            "{}",
+            file.display()
+        );
+    }
+    assert_eq!(
+        files_under(&course, "solutions"),
+        [Path::new("solutions/README.md")],
+        "no solution before its exercise is done"
+    );
+    let manifest: toml::Table = String::from_utf8(read(course.join("Cargo.toml")))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ours: toml::Table = String::from_utf8(read(checkout().join("course/Cargo.toml")))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(manifest["dependencies"], ours["dependencies"]);
+    assert!(
+        course.join("Cargo.lock").is_file(),
+        "dependency versions are pinned"
+    );
+    let ignored = String::from_utf8(read(course.join(".gitignore"))).unwrap();
+    assert!(
+        ignored.lines().any(|l| l == "/target/") && ignored.lines().any(|l| l == "/.backlings/")
+    );
+
+    let list = backlings(&course, &["list"]).output().unwrap();
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert_eq!(stdout(&list).matches("pending").count(), exercises.len());
+
+    // Never into a directory with something in it: the learner's files stay as they are.
+    backlings(temp.path(), &["init"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("backlings is not empty"));
+    let notes = temp.path().join("mine/notes.txt");
+    std::fs::create_dir(notes.parent().unwrap()).unwrap();
+    std::fs::write(&notes, "my notes").unwrap();
+    backlings(temp.path(), &["init", "mine"]).assert().code(2);
+    assert_eq!(
+        std::fs::read_dir(temp.path().join("mine")).unwrap().count(),
+        1
+    );
+    assert_eq!(read(&notes), b"my notes");
+}
+
+#[test]
+fn finishing_an_exercise_writes_its_solution_and_reset_works_without_git() {
+    let temp = tempfile::tempdir().unwrap();
+    backlings(temp.path(), &["init", "course"])
+        .assert()
+        .success();
+    let course = temp.path().join("course");
+    // The checkout's build directory, where the course's dependencies are already built
+    // (tests/bundled_course.rs): a build of its own would take minutes. The course's package
+    // sits elsewhere in its workspace than the checkout's `course/`, so cargo keeps the two
+    // packages' artifacts apart and shares only the dependencies.
+    std::os::unix::fs::symlink(checkout().join("target"), course.join("target")).unwrap();
+
+    let exercise = "exercises/00_intro/intro_status_line.rs";
+    let solution = "solutions/00_intro/intro_status_line.rs";
+    std::fs::write(course.join(exercise), read(checkout().join(solution))).unwrap();
+    backlings(&course, &["run", "intro_status_line"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Compare with the reference solution: {solution}"
+        )));
+    assert_eq!(read(course.join(solution)), read(checkout().join(solution)));
+    assert!(
+        !course
+            .join("solutions/00_intro/intro_parse_port.rs")
+            .exists()
+    );
+
+    // A file already there is the learner's: never overwritten.
+    std::fs::write(course.join(solution), "my notes").unwrap();
+    backlings(&course, &["run", "intro_status_line"])
+        .assert()
+        .success();
+    assert_eq!(read(course.join(solution)), b"my notes");
+
+    // No git here: reset restores the shipped version from the binary, keeping a backup.
+    backlings(&course, &["reset", "intro_status_line"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            ".backlings/backups/intro_status_line.1.rs",
+        ));
+    assert_eq!(read(course.join(exercise)), read(checkout().join(exercise)));
+    assert_eq!(
+        read(course.join(".backlings/backups/intro_status_line.1.rs")),
+        read(checkout().join(solution))
+    );
+}
