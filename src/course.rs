@@ -120,7 +120,8 @@ impl Course {
             return Err(located(
                 None,
                 "the course lists no exercises",
-                "add an [[exercises]] table for each exercise, in learning order",
+                "add an [[exercises]] table for each exercise, in learning order \
+                 (`backlings dev add NAME --dir CHAPTER` writes one with its files)",
             ));
         }
 

@@ -31,6 +31,19 @@ pub fn create_empty_dir(dir: &Path, command: &str) -> Result<()> {
     }
 }
 
+/// `dir` as a person types it in a shell: quoted when it holds spaces or quotes.
+pub fn shell_word(dir: &Path) -> String {
+    let text = dir.display().to_string();
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || "'\"$`\\".contains(c))
+    {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    } else {
+        text
+    }
+}
+
 /// Writes `contents` to `root/relative`, creating its folders; fails if the file exists.
 pub fn write(root: &Path, relative: &str, contents: &[u8]) -> Result<()> {
     let path = root.join(relative);
@@ -60,6 +73,13 @@ mod tests {
         assert!(err.message.contains("is not empty"), "{err}");
         let err = create_empty_dir(&temp.path().join("a/b/f.rs"), "x").unwrap_err();
         assert!(err.message.contains("is a file"), "{err}");
+    }
+
+    #[test]
+    fn directories_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(shell_word(Path::new("course")), "course");
+        assert_eq!(shell_word(Path::new("My Course")), "'My Course'");
+        assert_eq!(shell_word(Path::new("it's")), "'it'\\''s'");
     }
 
     #[test]

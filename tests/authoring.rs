@@ -8,43 +8,18 @@ use assert_cmd::Command;
 use common::{Ex, FAILS, TestCourse, assert_shards_cover_the_course, stderr, stdout};
 use predicates::prelude::*;
 
-/// `backlings dev new course` in an empty temporary directory: the new course's directory.
+/// A course that `backlings dev new .` wrote into an empty directory.
 fn new_course() -> TestCourse {
     let course = TestCourse::empty();
     course
-        .backlings(&["dev", "new", "course"])
+        .backlings(&["dev", "new", "."])
         .assert()
         .success()
         .stdout(predicate::str::contains("backlings dev add NAME --dir"));
-    let inner = TestCourse::empty();
-    for entry in walk(&course.file("course")) {
-        let relative = entry.strip_prefix(course.file("course")).unwrap();
-        inner.write(
-            relative.to_str().unwrap(),
-            &std::fs::read_to_string(&entry).unwrap(),
-        );
-    }
     for dir in ["exercises", "solutions"] {
-        assert!(
-            course.file("course").join(dir).is_dir(),
-            "{dir}/ is created"
-        );
-        std::fs::create_dir_all(inner.file(dir)).unwrap();
+        assert!(course.file(dir).is_dir(), "{dir}/ is created");
     }
-    inner
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
+    course
 }
 
 fn add(course: &TestCourse, name: &str, dir: &str) -> Command {

@@ -4,10 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
-use common::{stderr, stdout};
+use common::{files_under, stderr, stdout};
 use predicates::prelude::*;
 
 /// This checkout: the course `init` must reproduce.
@@ -19,24 +19,6 @@ fn backlings(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("backlings").unwrap();
     cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
     cmd
-}
-
-/// Every file below `root/dir`, relative to `root`.
-fn files_under(root: &Path, dir: &str) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.join(dir)];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path.strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 fn read(path: impl AsRef<Path>) -> Vec<u8> {

@@ -41,7 +41,7 @@ pub fn run(path: &Path) -> Result<i32> {
         "Created the course {title} in {}.\nAdd its first exercise:\n  cd {}\n  backlings dev add NAME --dir 01_CHAPTER\n\
          Then write it, and check the course with `backlings dev check`.",
         path.display(),
-        path.display()
+        scaffold::shell_word(path)
     );
     Ok(0)
 }

@@ -56,7 +56,7 @@ pub fn run(dir: &Path) -> Result<i32> {
          The first check builds the course's dependencies once, a few minutes on a small machine.",
         course.exercises.len(),
         dir.display(),
-        dir.display()
+        scaffold::shell_word(dir)
     );
     Ok(0)
 }

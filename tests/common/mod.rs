@@ -230,3 +230,21 @@ pub fn assert_shards_cover_the_course(workflow: &str) {
     assert_eq!(indexes, (1..=count).collect::<Vec<_>>(), "{matrix}");
     assert!(command.contains("--format junit"), "{command}");
 }
+
+/// Every file below `root/dir` (`dir` may be empty), relative to `root`, sorted.
+pub fn files_under(root: &Path, dir: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.join(dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
+}
