@@ -6,6 +6,9 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// The `.gitignore` of a course backlings writes: the build and backlings' own folder.
+pub const GITIGNORE: &str = "/target/\n/.backlings/\n";
+
 /// Creates `dir`, or accepts it if it exists and is empty. `command` names the caller in the
 /// message that refuses a non-empty directory.
 pub fn create_empty_dir(dir: &Path, command: &str) -> Result<()> {

@@ -2,9 +2,7 @@
 //! `TODO`, a test module), its solution, its `info.toml` entry after its chapter's last
 //! exercise, and its bins in the exercise package.
 
-use std::path::Path;
-
-use super::dev_update::write_bins;
+use super::dev_update::{shown_manifest, write_bins};
 use crate::authoring;
 use crate::course::{self, Course, INFO_FILE};
 use crate::error::{Error, Result};
@@ -79,7 +77,7 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
          Then check the course: backlings dev check",
         files[0].0.display(),
         files[1].0.display(),
-        shown(&root, &package.manifest_path),
+        shown_manifest(&course, &package),
     );
     Ok(0)
 }
@@ -90,11 +88,4 @@ fn entry(name: &str, dir: Option<&str>) -> String {
         "[[exercises]]\nname = {name:?}\n{dir}hint = \"\"\"\n\
          TODO: a hint that points the way without giving the answer away.\"\"\"\nspec = []\n"
     )
-}
-
-fn shown(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }

@@ -11,7 +11,6 @@ const INFO: &str = include_str!("../templates/info.toml");
 const MANIFEST: &str = include_str!("../templates/Cargo.toml.tmpl");
 const README: &str = include_str!("../templates/README.md");
 const WORKFLOW: &str = include_str!("../templates/check.yml");
-const GITIGNORE: &str = "/target/\n/.backlings/\n";
 const RUST_ANALYZER: &str = include_str!("../../rust-analyzer.toml");
 
 pub fn run(path: &Path) -> Result<i32> {
@@ -26,7 +25,7 @@ pub fn run(path: &Path) -> Result<i32> {
             MANIFEST.replace("{{package}}", &package_name(&title)),
         ),
         ("README.md", README.replace("{{course}}", &title)),
-        (".gitignore", GITIGNORE.to_string()),
+        (".gitignore", scaffold::GITIGNORE.to_string()),
         ("rust-analyzer.toml", RUST_ANALYZER.to_string()),
         (".github/workflows/check.yml", WORKFLOW.to_string()),
     ];

@@ -10,12 +10,7 @@ use crate::state;
 
 pub fn run() -> Result<i32> {
     let (course, package) = load_course()?;
-    let shown = package
-        .manifest_path
-        .strip_prefix(&course.root)
-        .unwrap_or(&package.manifest_path)
-        .display()
-        .to_string();
+    let shown = shown_manifest(&course, &package);
     if write_bins(&course, &package)? {
         println!(
             "Updated {shown}: {} bins for {} exercises.",
@@ -26,6 +21,15 @@ pub fn run() -> Result<i32> {
         println!("{shown} already lists every exercise and solution of info.toml.");
     }
     Ok(0)
+}
+
+/// The package's manifest as the author sees it: relative to the course directory.
+pub fn shown_manifest(course: &Course, package: &ExercisePackage) -> String {
+    let path = &package.manifest_path;
+    path.strip_prefix(&course.root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// Writes the bins `info.toml` calls for into the package's manifest. Returns whether it

@@ -28,8 +28,6 @@ opt-level = 2
 debug = false
 "#;
 
-const GITIGNORE: &str = "/target/\n/.backlings/\n";
-
 const SOLUTIONS_README: &str = "# Solutions\n\n\
 Each exercise's reference solution appears here when you finish the exercise: compare it \
 with yours.\n";
@@ -48,7 +46,7 @@ pub fn run(dir: &Path) -> Result<i32> {
     }
     let course = Course::load(dir)?;
     scaffold::write(dir, "Cargo.toml", manifest(&course)?.as_bytes())?;
-    scaffold::write(dir, ".gitignore", GITIGNORE.as_bytes())?;
+    scaffold::write(dir, ".gitignore", scaffold::GITIGNORE.as_bytes())?;
     scaffold::write(dir, "solutions/README.md", SOLUTIONS_README.as_bytes())?;
     println!(
         "Wrote the backlings course ({} exercises) to {}.\n\
