@@ -12,8 +12,9 @@ use std::thread;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::guard::{self, Sandbox};
 use crate::manifest::ExercisePackage;
-use crate::process::{self, Cancel};
+use crate::process::{self, Cancel, Streams};
 
 /// What to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +63,8 @@ pub struct Build {
     pub diagnostics: HashMap<String, Vec<Diagnostic>>,
     /// Bins whose compilation failed.
     pub failed: HashSet<String>,
+    /// Bins cargo did not compile because it judged them fresh (by modification times).
+    pub fresh: HashSet<String>,
     /// What cargo itself said on stderr (progress lines left out), for failures that no
     /// diagnostic explains, such as a broken manifest.
     pub cargo_stderr: String,
@@ -82,6 +85,33 @@ impl Build {
             .entry(bin.to_string())
             .or_default()
             .push(diagnostic);
+    }
+
+    /// Takes over `other`'s results for `bins` (a second build of them), dropping this build's.
+    pub fn replace_bins(&mut self, other: Build, bins: &[String]) {
+        let mut other = other;
+        for bin in bins {
+            self.failed.remove(bin);
+            self.fresh.remove(bin);
+            self.executables.remove(bin);
+            self.diagnostics.remove(bin);
+            if other.failed.remove(bin) {
+                self.failed.insert(bin.clone());
+            }
+            if other.fresh.remove(bin) {
+                self.fresh.insert(bin.clone());
+            }
+            if let Some(executable) = other.executables.remove(bin) {
+                self.executables.insert(bin.clone(), executable);
+            }
+            if let Some(diagnostics) = other.diagnostics.remove(bin) {
+                self.diagnostics.insert(bin.clone(), diagnostics);
+            }
+        }
+        self.cargo_stderr.push_str(&other.cargo_stderr);
+        self.invocations.extend(other.invocations);
+        self.success &= other.success;
+        self.cancelled |= other.cancelled;
     }
 
     /// The diagnostics of `bin`, rendered and joined.
@@ -113,6 +143,7 @@ struct Message {
     target: Option<Target>,
     profile: Option<Profile>,
     executable: Option<PathBuf>,
+    fresh: Option<bool>,
     message: Option<CompilerMessage>,
     package_id: Option<String>,
 }
@@ -198,16 +229,19 @@ pub fn build(
         .env("CARGO_INCREMENTAL", "0")
         .env("CARGO_TERM_PROGRESS_WHEN", "always")
         .env("CARGO_TERM_PROGRESS_WIDTH", "100")
-        .env("CARGO_TERM_COLOR", "never")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-
-    let spawned = process::spawn_in_group(&mut command, cancel).map_err(|e| {
+        .env("CARGO_TERM_COLOR", "never");
+    let streams = Streams {
+        stdin: Stdio::null(),
+        stdout: Stdio::piped(),
+        stderr: Stdio::piped(),
+    };
+    let no_cargo = |why: &dyn std::fmt::Display| {
         Error::usage(format!(
-            "could not run cargo ({e}).\n  backlings needs Rust's cargo on PATH: install it from https://rustup.rs"
+            "could not run cargo ({why}).\n  backlings needs Rust's cargo on PATH: install it from https://rustup.rs"
         ))
-    })?;
+    };
+    let spawned = process::spawn_in_group(&command, streams, Sandbox::default(), cancel)
+        .map_err(|e| no_cargo(&e))?;
     let Some(mut child) = spawned else {
         return Ok(Build {
             cancelled: true,
@@ -229,8 +263,12 @@ pub fn build(
         };
         record(&mut build, &wanted, mode, message, &paths);
     }
-    let status = process::finish(child).map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
+    let status =
+        process::finish(child, cancel).map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
     (build.cargo_stderr, build.invocations) = stderr_reader.join().unwrap_or_default();
+    if status.code() == Some(guard::COULD_NOT_START) {
+        return Err(no_cargo(&build.cargo_stderr.trim()));
+    }
     build.success = status.success();
     build.cancelled = cancel.is_cancelled();
     Ok(build)
@@ -303,6 +341,9 @@ fn record(
                 Mode::Clippy => false,
             };
             if let (true, Some(exe)) = (matches_mode, message.executable) {
+                if message.fresh == Some(true) {
+                    build.fresh.insert(target.name.clone());
+                }
                 build.executables.insert(target.name, exe);
             }
         }

@@ -6,6 +6,7 @@
 //! too, so a save costs one compile), run the binaries ourselves in parallel under their time
 //! limits, then clippy the ones that must be clippy-clean.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
@@ -13,13 +14,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use crate::cargo::{self, Build, Mode, ProgressFn};
+use crate::compiled::{self, Ledger};
 use crate::course::Course;
 use crate::direct::Recipe;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
 use crate::failures::KnownFailure;
+use crate::guard::{self, Limits, Sandbox};
+use crate::libtest::{self, TestCounts};
 use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel, Exit, OUTPUT_CAP};
+use crate::results;
 
 /// One file to check.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +63,8 @@ pub enum Verdict {
     ProgramFailed,
     /// Tests or program ran past the exercise's time limit and were killed.
     TimedOut,
+    /// Tests or program used more memory than the exercise's limit.
+    OutOfMemory,
     /// Everything passed but clippy has something to say (strict exercises).
     ClippyWarnings,
     /// A newer check replaced this one.
@@ -73,6 +80,7 @@ impl Verdict {
             Verdict::TestsFailed => "tests fail",
             Verdict::ProgramFailed => "program fails",
             Verdict::TimedOut => "timed out",
+            Verdict::OutOfMemory => "used too much memory",
             Verdict::ClippyWarnings => "clippy warnings",
             Verdict::Cancelled => "cancelled",
         }
@@ -91,13 +99,8 @@ pub struct Outcome {
     pub tests: Option<TestCounts>,
     /// The time limit, for the timeout message.
     pub timeout_secs: u64,
-}
-
-/// `test result: FAILED. 5 passed; 2 failed; …`
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TestCounts {
-    pub passed: u32,
-    pub failed: u32,
+    /// The memory limit, for the out-of-memory message.
+    pub memory_mb: u64,
 }
 
 /// How checks are carried out: colour, progress reporting, cancellation.
@@ -129,8 +132,32 @@ pub fn check_all(
             .map(Item::bin)
             .collect()
     };
-    let tests_build = build_bins(&course.root, package, &bins_for(true), true, options)?;
-    let programs_build = build_bins(&course.root, package, &bins_for(false), false, options)?;
+    // Read before building: the verdict is about these bytes.
+    let sources: Vec<Source> = items
+        .iter()
+        .map(|i| Source::read(&course.root, i))
+        .collect();
+    let hashes: HashMap<String, Option<String>> = items
+        .iter()
+        .zip(&sources)
+        .map(|(item, source)| (item.bin(), source.hash.clone()))
+        .collect();
+    let tests_build = build_bins(
+        &course.root,
+        package,
+        &bins_for(true),
+        true,
+        &hashes,
+        options,
+    )?;
+    let programs_build = build_bins(
+        &course.root,
+        package,
+        &bins_for(false),
+        false,
+        &hashes,
+        options,
+    )?;
 
     let package_dir = package.manifest_path.parent().unwrap_or(&course.root);
     let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
@@ -149,7 +176,8 @@ pub fn check_all(
                     } else {
                         &programs_build
                     };
-                    let outcome = run_one(item, build, package_dir, options);
+                    let declared = sources[i].declared_tests;
+                    let outcome = run_one(item, declared, build, package_dir, options);
                     *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
                 }
             });
@@ -195,14 +223,39 @@ pub fn check_all(
     Ok(outcomes)
 }
 
-/// Builds the test harnesses (`test`) or the programs of `bins`. A bin whose failure to
-/// compile is known and still current is not compiled again (see [`crate::failures`]); new failures
-/// are remembered.
+/// What a check knows of a file before building it.
+struct Source {
+    /// The hash of its bytes (see [`compiled`]); `None` when it cannot be read.
+    hash: Option<String>,
+    /// How many tests it declares.
+    declared_tests: usize,
+}
+
+impl Source {
+    fn read(root: &Path, item: &Item) -> Self {
+        let path = root.join(item.exercise.variant_path(item.variant));
+        match std::fs::read(path) {
+            Ok(bytes) => Self {
+                hash: Some(compiled::content_hash(&bytes)),
+                declared_tests: results::declared_tests(&String::from_utf8_lossy(&bytes)).len(),
+            },
+            Err(_) => Self {
+                hash: None,
+                declared_tests: 0,
+            },
+        }
+    }
+}
+
+/// Builds the test harnesses (`test`) or the programs of `bins`, whose sources have `hashes`.
+/// A bin whose failure to compile is known and still current is not compiled again (see
+/// [`crate::failures`]); new failures are remembered.
 fn build_bins(
     root: &Path,
     package: &ExercisePackage,
     bins: &[String],
     test: bool,
+    hashes: &HashMap<String, Option<String>>,
     options: &Options,
 ) -> Result<Build> {
     let (mut known, mut rest) = (Vec::new(), Vec::new());
@@ -245,6 +298,9 @@ fn build_bins(
         _ => cargo(Mode::Build)?,
     };
     if !build.cancelled {
+        rebuild_unvouched(package, &mut build, &rest, test, hashes, options)?;
+    }
+    if !build.cancelled {
         KnownFailure::record(root, manifest, &rest, test, options.color, &build, started);
         if options.keep_recipes && rest.len() > 1 {
             for recipe in Recipe::learn_all(root, manifest, &rest, test, &build.invocations) {
@@ -258,6 +314,57 @@ fn build_bins(
     Ok(build)
 }
 
+/// Makes sure that every binary `build` hands over was compiled from the bytes now on disk.
+/// A binary cargo called fresh (by modification times) whose source content the
+/// [`Ledger`] does not vouch for is deleted and built again; then every binary built is
+/// recorded with the content it came from.
+fn rebuild_unvouched(
+    package: &ExercisePackage,
+    build: &mut Build,
+    bins: &[String],
+    test: bool,
+    hashes: &HashMap<String, Option<String>>,
+    options: &Options,
+) -> Result<()> {
+    let ledger = Ledger::new(&package.target_dir);
+    let hash = |bin: &str| hashes.get(bin).and_then(Option::as_deref);
+    let unvouched: Vec<String> = bins
+        .iter()
+        .filter(|bin| build.fresh.contains(*bin))
+        .filter(|bin| !hash(bin).is_some_and(|h| ledger.vouches_for(bin, test, h)))
+        .cloned()
+        .collect();
+    if !unvouched.is_empty() {
+        for bin in &unvouched {
+            if let Some(executable) = build.executables.remove(bin) {
+                // Cargo rebuilds a unit whose output is missing.
+                let _ = std::fs::remove_file(executable);
+            }
+        }
+        let mode = match (test, unvouched.len()) {
+            (false, _) => Mode::Build,
+            (true, 1) => Mode::Test,
+            (true, _) => Mode::TestKeepGoing,
+        };
+        let again = cargo::build(
+            package,
+            &unvouched,
+            mode,
+            options.color,
+            true,
+            options.progress.clone(),
+            &options.cancel,
+        )?;
+        build.replace_bins(again, &unvouched);
+    }
+    for bin in bins {
+        if let (true, Some(hash)) = (build.executables.contains_key(bin), hash(bin)) {
+            ledger.record(bin, test, hash);
+        }
+    }
+    Ok(())
+}
+
 /// Builds the test harness of one bin, the path of every save: by replaying the rustc
 /// command cargo used last time while nothing it depends on has changed (see
 /// [`direct`](crate::direct)), else with cargo, learning the command for the next save.
@@ -269,6 +376,7 @@ fn build_one_test(
 ) -> Result<Build> {
     let manifest = &package.manifest_path;
     if let Some(recipe) = Recipe::load(root, bin) {
+        // rustc compiles whatever is on disk, whatever its modification time.
         if let Some(build) = recipe.compile(root, manifest, options.color, &options.cancel) {
             return Ok(build);
         }
@@ -303,15 +411,22 @@ pub fn check_one(
         .expect("one item, one outcome"))
 }
 
-fn run_one(item: &Item, build: &Build, package_dir: &Path, options: &Options) -> Outcome {
+fn run_one(
+    item: &Item,
+    declared_tests: usize,
+    build: &Build,
+    package_dir: &Path,
+    options: &Options,
+) -> Outcome {
     let bin = item.bin();
-    let timeout = item.exercise.timeout;
+    let exercise = item.exercise;
     let mut outcome = Outcome {
         verdict: Verdict::Cancelled,
         diagnostics: build.rendered(&bin),
         output: String::new(),
         tests: None,
-        timeout_secs: timeout.as_secs(),
+        timeout_secs: exercise.timeout.as_secs(),
+        memory_mb: exercise.memory_mb,
     };
     if build.cancelled || options.cancel.is_cancelled() {
         return outcome;
@@ -324,14 +439,28 @@ fn run_one(item: &Item, build: &Build, package_dir: &Path, options: &Options) ->
 
     let mut command = Command::new(executable);
     command.current_dir(package_dir).env("RUST_BACKTRACE", "0");
-    if item.exercise.test {
+    if exercise.test {
         let color = if options.color { "always" } else { "never" };
         command.args(["--color", color]);
         if !options.per_test {
             command.arg("-q");
         }
     }
-    let finished = match process::run(command, Some(timeout), OUTPUT_CAP, &options.cancel) {
+    let sandbox = Sandbox {
+        limits: Some(Limits {
+            memory_mb: exercise.memory_mb,
+            ..Limits::DEFAULT
+        }),
+        isolate_network: guard::network_isolation_unavailable().is_none(),
+    };
+    let run = process::run(
+        &command,
+        sandbox,
+        Some(exercise.timeout),
+        OUTPUT_CAP,
+        &options.cancel,
+    );
+    let finished = match run {
         Ok(finished) => finished,
         Err(e) => {
             outcome.verdict = Verdict::ProgramFailed;
@@ -340,69 +469,78 @@ fn run_one(item: &Item, build: &Build, package_dir: &Path, options: &Options) ->
         }
     };
     outcome.output = finished.output.text();
-    if item.exercise.test {
-        outcome.tests = parse_test_counts(&outcome.output);
-    }
-    outcome.verdict = match finished.exit {
-        Exit::Code(0) => Verdict::Done,
-        Exit::Cancelled => Verdict::Cancelled,
-        Exit::TimedOut => Verdict::TimedOut,
-        Exit::Code(_) | Exit::Signal(_) if item.exercise.test => Verdict::TestsFailed,
-        Exit::Code(_) | Exit::Signal(_) => Verdict::ProgramFailed,
-    };
-    if let Exit::Signal(signal) = finished.exit {
-        outcome.output.push_str(&format!(
-            "\n(the process was killed by signal {signal}: a crash or a stack overflow?)\n"
-        ));
+    let report = exercise
+        .test
+        .then(|| libtest::Report::read(&outcome.output));
+    outcome.tests = report.as_ref().and_then(|r| r.counts());
+    let (verdict, why) = judge(finished.exit, report.as_ref(), declared_tests, &outcome);
+    outcome.verdict = verdict;
+    if let Some(why) = why {
+        if !outcome.output.is_empty() && !outcome.output.ends_with('\n') {
+            outcome.output.push('\n');
+        }
+        outcome.output.push_str(&format!("\n({why})\n"));
     }
     outcome
 }
 
-/// Reads libtest's closing line, `test result: FAILED. 5 passed; 2 failed; …`.
-fn parse_test_counts(output: &str) -> Option<TestCounts> {
-    let plain = console::strip_ansi_codes(output);
-    let line = plain
-        .lines()
-        .rev()
-        .find(|l| l.starts_with("test result:"))?;
-    let count = |what: &str| -> Option<u32> {
-        line.split(';')
-            .map(str::trim)
-            .find_map(|part| {
-                part.rsplit_once(". ")
-                    .map_or(part, |(_, p)| p)
-                    .strip_suffix(what)
-            })
-            .and_then(|n| n.trim().parse().ok())
+/// The verdict on a finished run, and what to add to its output when the output alone does not
+/// say what happened. A test run is done only when libtest reported, in its closing line, that
+/// every test the file declares passed: exiting early with code 0 is not a pass.
+fn judge(
+    exit: Exit,
+    report: Option<&libtest::Report>,
+    declared_tests: usize,
+    outcome: &Outcome,
+) -> (Verdict, Option<String>) {
+    let failed = if report.is_some() {
+        Verdict::TestsFailed
+    } else {
+        Verdict::ProgramFailed
     };
-    Some(TestCounts {
-        passed: count(" passed")?,
-        failed: count(" failed")?,
-    })
+    match exit {
+        Exit::Cancelled => (Verdict::Cancelled, None),
+        Exit::TimedOut => (Verdict::TimedOut, None),
+        Exit::Signal(libc::SIGABRT) if outcome.output.contains("memory allocation of ") => {
+            (Verdict::OutOfMemory, None)
+        }
+        Exit::Signal(libc::SIGXFSZ) => (
+            failed,
+            Some(format!(
+                "it wrote a file larger than {} MiB, the limit for files, and was stopped",
+                Limits::DEFAULT.file_mb
+            )),
+        ),
+        Exit::Signal(signal) => (
+            failed,
+            Some(format!(
+                "the process was killed by signal {signal} ({}): a crash, an abort or a stack overflow?",
+                signal_name(signal)
+            )),
+        ),
+        Exit::Code(code) => match report {
+            None if code == 0 => (Verdict::Done, None),
+            None => (failed, None),
+            Some(report) => match report.missing(declared_tests) {
+                None if code == 0 => (Verdict::Done, None),
+                None => (failed, None),
+                Some(missing) => (failed, Some(missing.explain(code))),
+            },
+        },
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn libtest_summary_lines_give_the_counts() {
-        let out = "running 7 tests\n..F.F..\nfailures:\n\ntest result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
-        assert_eq!(
-            parse_test_counts(out),
-            Some(TestCounts {
-                passed: 5,
-                failed: 2
-            })
-        );
-        let ok = "\u{1b}[32mtest result: ok\u{1b}[0m. 3 passed; 0 failed; 0 ignored";
-        assert_eq!(
-            parse_test_counts(ok),
-            Some(TestCounts {
-                passed: 3,
-                failed: 0
-            })
-        );
-        assert_eq!(parse_test_counts("thread 'main' panicked"), None);
+/// A signal's usual name, for people.
+fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGPIPE => "SIGPIPE",
+        _ => "another signal",
     }
 }

@@ -25,6 +25,14 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 /// longer than this to compile no longer feels immediate.
 pub const DEFAULT_COMPILE_BUDGET: Duration = Duration::from_millis(1500);
 
+/// MiB of memory each process of a test or program may use when `memory_mb` is not given:
+/// enough for any exercise of the bundled course many times over, and far from exhausting a
+/// learner's machine.
+pub const DEFAULT_MEMORY_MB: u64 = 1024;
+
+/// The accepted range of `memory_mb`: below 16 MiB a Rust test harness cannot start.
+const MEMORY_MB_RANGE: std::ops::RangeInclusive<i64> = 16..=65536;
+
 /// The largest `timeout` accepted: beyond an hour it is surely a typo.
 const MAX_TIMEOUT_SECS: u64 = 3600;
 
@@ -49,6 +57,7 @@ struct InfoFile {
     welcome_message: Option<String>,
     final_message: Option<String>,
     compile_budget_secs: Option<Spanned<toml::Value>>,
+    memory_mb: Option<Spanned<i64>>,
     #[serde(default)]
     exercises: Vec<Spanned<ExerciseEntry>>,
 }
@@ -69,6 +78,7 @@ struct ExerciseEntry {
     #[serde(default)]
     spec: Vec<String>,
     timeout: Option<Spanned<i64>>,
+    memory_mb: Option<Spanned<i64>>,
 }
 
 fn default_true() -> bool {
@@ -149,6 +159,21 @@ impl Course {
             }
         };
 
+        let memory_mb = |value: Option<Spanned<i64>>, default: u64| match value {
+            None => Ok(default),
+            Some(mb) if MEMORY_MB_RANGE.contains(mb.get_ref()) => Ok(*mb.get_ref() as u64),
+            Some(mb) => Err(located(
+                Some(mb.span()),
+                &format!("invalid memory_mb {}", mb.get_ref()),
+                &format!(
+                    "give the MiB each process of a test or program may use, from {} to {}",
+                    MEMORY_MB_RANGE.start(),
+                    MEMORY_MB_RANGE.end()
+                ),
+            )),
+        };
+        let course_memory_mb = memory_mb(info.memory_mb, DEFAULT_MEMORY_MB)?;
+
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut exercises = Vec::with_capacity(info.exercises.len());
         for entry in info.exercises {
@@ -213,6 +238,7 @@ impl Course {
                 skip_check_unsolved: entry.skip_check_unsolved,
                 spec: entry.spec,
                 timeout,
+                memory_mb: memory_mb(entry.memory_mb, course_memory_mb)?,
             };
             let file = root.join(exercise.path());
             if !file.is_file() {

@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cargo::{Build, Diagnostic, PathCleaner};
 use crate::error::{Error, Result};
-use crate::process::{self, Cancel};
+use crate::guard::Sandbox;
+use crate::process::{self, Cancel, Streams};
 use crate::state::{self, DATA_DIR};
 
 /// Environment variables that change what cargo would pass to rustc. Not `CARGO` (which
@@ -51,6 +52,9 @@ const STALE_CODES: &[&str] = &[
 /// The exact rustc command cargo ran for one test bin, and what it depends on.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Recipe {
+    /// The course directory the command was learned in: a course copied elsewhere together
+    /// with `.backlings/` must not build into the original's directories.
+    root: PathBuf,
     bin: String,
     env: Vec<(String, String)>,
     program: String,
@@ -64,7 +68,7 @@ pub struct Recipe {
 pub type Stamp = Vec<(PathBuf, Option<(u64, u128)>)>;
 
 /// Every file is as it was when stamped.
-pub fn stamp_matches(stamp: &Stamp) -> bool {
+fn stamp_matches(stamp: &Stamp) -> bool {
     stamp.iter().all(|(path, s)| file_stamp(path) == *s)
 }
 
@@ -119,6 +123,7 @@ impl Recipe {
                     .collect();
                 let files = watched_files(root, manifest, program, args, &mut sources);
                 Some(Recipe {
+                    root: root.to_path_buf(),
                     bin: bin.clone(),
                     env,
                     program: program.clone(),
@@ -146,7 +151,7 @@ impl Recipe {
     pub fn load(root: &Path, bin: &str) -> Option<Self> {
         let text = std::fs::read(recipe_path(root, bin)).ok()?;
         let recipe: Recipe = serde_json::from_slice(&text).ok()?;
-        (recipe.bin == bin && recipe.is_current()).then_some(recipe)
+        (recipe.root == root && recipe.bin == bin && recipe.is_current()).then_some(recipe)
     }
 
     /// Keeps the recipe for the next check. A failure only costs speed, so it is ignored.
@@ -218,11 +223,14 @@ impl Recipe {
         command
             .args(self.args.iter().map(|a| with_color(a, color)))
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let Ok(spawned) = process::spawn_in_group(&mut command, cancel) else {
+            .current_dir(root);
+        let streams = Streams {
+            stdin: Stdio::null(),
+            stdout: Stdio::null(),
+            stderr: Stdio::piped(),
+        };
+        let Ok(spawned) = process::spawn_in_group(&command, streams, Sandbox::default(), cancel)
+        else {
             return None;
         };
         let Some(mut child) = spawned else {
@@ -260,7 +268,7 @@ impl Recipe {
                 }
             }
         }
-        let status = process::finish(child).ok()?;
+        let status = process::finish(child, cancel).ok()?;
         build.cancelled = cancel.is_cancelled();
         if build.cancelled {
             return Some(build);
@@ -401,12 +409,11 @@ fn watched_files(
     files
 }
 
-/// The stamps of the sources the recipe's last compile read (the exercise file, and any
-/// module it pulled in), from the dep-info rustc writes even when type checking fails. A
-/// syntax error stops rustc before it writes one: then the crate's root file alone, if it
-/// pulls in no other file. `None` when the sources are unknown, or one changed after
-/// `since`: its stamp would not match what was compiled.
-pub fn own_sources(root: &Path, recipe: &Recipe, since: SystemTime) -> Option<Stamp> {
+/// The sources the recipe's last compile read (the exercise file, and any module it pulled
+/// in), from the dep-info rustc writes even when type checking fails. A syntax error stops
+/// rustc before it writes one: then the crate's root file alone, if it pulls in no other file.
+/// `None` when the sources are unknown, or one changed after `since` (during the build).
+pub fn own_sources(root: &Path, recipe: &Recipe, since: SystemTime) -> Option<Vec<PathBuf>> {
     let mut dep_info = recipe.executable.clone().into_os_string();
     dep_info.push(".d");
     let since = since.duration_since(UNIX_EPOCH).ok()?.as_nanos();
@@ -418,11 +425,10 @@ pub fn own_sources(root: &Path, recipe: &Recipe, since: SystemTime) -> Option<St
         }
         sources.push(file);
     }
-    let stamp = stamped(sources);
-    let before = stamp
+    let before = sources
         .iter()
-        .all(|(_, s)| s.is_some_and(|(_, mtime)| mtime < since));
-    (!stamp.is_empty() && before).then_some(stamp)
+        .all(|path| file_stamp(path).is_some_and(|(_, mtime)| mtime < since));
+    before.then_some(sources)
 }
 
 /// Whether a source file may read others: an out-of-line module (`mod name;`), `#[path]` or

@@ -21,6 +21,8 @@ pub struct Exercise {
     pub spec: Vec<String>,
     /// How long its tests or program may run.
     pub timeout: Duration,
+    /// How much memory each of its processes may use, in MiB.
+    pub memory_mb: u64,
 }
 
 /// Which of an exercise's two files is meant.

@@ -14,6 +14,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use crate::cargo::{Build, Diagnostic};
+use crate::compiled;
 use crate::direct::{self, Recipe};
 use crate::state::{self, DATA_DIR};
 
@@ -24,7 +25,9 @@ pub struct KnownFailure {
     test: bool,
     color: bool,
     recipe: Recipe,
-    sources: direct::Stamp,
+    /// The bin's own sources by content: a file put back with an old modification time is
+    /// still a change.
+    sources: Vec<(PathBuf, Option<String>)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -45,7 +48,10 @@ impl KnownFailure {
         let current = known.bin == bin
             && known.test == test
             && known.color == color
-            && direct::stamp_matches(&known.sources)
+            && known
+                .sources
+                .iter()
+                .all(|(path, hash)| hash_of(path) == *hash)
             && known.recipe.is_current();
         current.then_some(known)
     }
@@ -83,6 +89,13 @@ impl KnownFailure {
             let Some(sources) = direct::own_sources(root, &recipe, started) else {
                 continue;
             };
+            let sources = sources
+                .into_iter()
+                .map(|path| {
+                    let hash = hash_of(&path);
+                    (path, hash)
+                })
+                .collect();
             let known = KnownFailure {
                 bin: bin.clone(),
                 test,
@@ -98,4 +111,11 @@ impl KnownFailure {
             }
         }
     }
+}
+
+/// The content hash of `path`, `None` when it cannot be read.
+fn hash_of(path: &Path) -> Option<String> {
+    std::fs::read(path)
+        .ok()
+        .map(|bytes| compiled::content_hash(&bytes))
 }

@@ -7,12 +7,15 @@ mod bundled;
 mod cargo;
 mod check;
 mod commands;
+mod compiled;
 mod course;
 mod direct;
 mod error;
 mod exercise;
 mod failures;
 mod formats;
+mod guard;
+mod libtest;
 mod manifest;
 mod partition;
 mod process;
@@ -154,6 +157,7 @@ fn budget_secs(text: &str) -> Result<f64, String> {
 }
 
 fn main() {
+    guard::run_if_asked();
     let cli = Cli::parse();
     let noticing = match (cli.poll, cli.manual) {
         (true, _) => watch::Noticing::Polling,

@@ -1,7 +1,7 @@
-//! Running a child process the way a checker must: in its own process group (a test may
-//! spawn children), under a time limit, with its output captured into a bounded buffer, and
-//! cancellable from another thread. When it ends, for whatever reason, the whole group is
-//! killed, so no orphan survives it.
+//! Running a child process the way a checker must: under the [guard](crate::guard) (nothing it
+//! starts outlives the check, even when backlings is killed), in its own process group, under a
+//! time limit, with its output captured into a bounded buffer, and cancellable from another
+//! thread.
 
 use std::io::{self, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -11,20 +11,22 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use crate::guard::{self, Sandbox};
+
 /// Every process group started and not yet reaped, so that a signal that ends backlings can
 /// end them too (they are not in the terminal's foreground group, so Ctrl-C misses them).
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
-/// Kills every process group backlings started and has not finished with.
-pub fn kill_all_groups() {
+/// Stops every process group backlings started and has not finished with.
+pub fn stop_all_groups() {
     for &pgid in GROUPS.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-        kill_group(pgid);
+        stop_group(pgid);
     }
 }
 
 /// Kills what is left of the group led by `pgid` (call before reaping the leader) and stops
 /// tracking it.
-pub fn release_group(pgid: u32) {
+fn release_group(pgid: u32) {
     kill_group(pgid);
     GROUPS
         .lock()
@@ -36,8 +38,9 @@ pub fn release_group(pgid: u32) {
 /// a print loop cannot exhaust memory or flood the terminal.
 pub const OUTPUT_CAP: usize = 1 << 20;
 
-/// Cancels whatever process is currently registered with it, and every process started with
-/// it afterwards. Cloning shares the token.
+/// Cancels every process registered with it, and every process started with it afterwards.
+/// Cloning shares the token: the parallel workers of one check of many exercises share one,
+/// and cancelling it stops all of their processes.
 #[derive(Clone, Default)]
 pub struct Cancel {
     inner: Arc<CancelInner>,
@@ -46,17 +49,17 @@ pub struct Cancel {
 #[derive(Default)]
 struct CancelInner {
     cancelled: AtomicBool,
-    /// The process group currently running under this token.
-    group: Mutex<Option<u32>>,
+    /// The process groups currently running under this token.
+    groups: Mutex<Vec<u32>>,
 }
 
 impl Cancel {
-    /// Kills the running process group (if any) and refuses to start new ones.
+    /// Stops the running process groups (if any) and refuses to start new ones.
     pub fn cancel(&self) {
-        let group = self.inner.group.lock().unwrap_or_else(|e| e.into_inner());
+        let groups = self.inner.groups.lock().unwrap_or_else(|e| e.into_inner());
         self.inner.cancelled.store(true, Ordering::SeqCst);
-        if let Some(pgid) = *group {
-            kill_group(pgid);
+        for &pgid in groups.iter() {
+            stop_group(pgid);
         }
     }
 
@@ -64,20 +67,24 @@ impl Cancel {
         self.inner.cancelled.load(Ordering::SeqCst)
     }
 
-    /// Registers the group of a freshly spawned process. Returns false (and kills the group)
+    /// Registers the group of a freshly spawned process. Returns false (and stops the group)
     /// when the token was cancelled in the meantime.
     fn register(&self, pgid: u32) -> bool {
-        let mut group = self.inner.group.lock().unwrap_or_else(|e| e.into_inner());
+        let mut groups = self.inner.groups.lock().unwrap_or_else(|e| e.into_inner());
         if self.is_cancelled() {
-            kill_group(pgid);
+            stop_group(pgid);
             return false;
         }
-        *group = Some(pgid);
+        groups.push(pgid);
         true
     }
 
-    fn unregister(&self) {
-        *self.inner.group.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    fn unregister(&self, pgid: u32) {
+        self.inner
+            .groups
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|&g| g != pgid);
     }
 }
 
@@ -164,23 +171,31 @@ pub struct Finished {
     pub output: Captured,
 }
 
-/// Runs `command` to completion with stdin closed, stdout and stderr merged, at most
-/// `timeout` (if any), and `cap` bytes of output kept.
+/// Where a child's standard streams go.
+pub struct Streams {
+    pub stdin: Stdio,
+    pub stdout: Stdio,
+    pub stderr: Stdio,
+}
+
+/// Runs `command` to completion under `sandbox`, with stdin closed, stdout and stderr merged,
+/// at most `timeout` (if any), and `cap` bytes of output kept.
 pub fn run(
-    mut command: Command,
+    command: &Command,
+    sandbox: Sandbox,
     timeout: Option<Duration>,
     cap: usize,
     cancel: &Cancel,
 ) -> io::Result<Finished> {
     let (mut reader, writer) = io::pipe()?;
-    command
-        .stdin(Stdio::null())
-        .stdout(writer.try_clone()?)
-        .stderr(writer);
-    let child = spawn_in_group(&mut command, cancel)?;
-    // The command holds our copies of the pipe's write end; drop them so the pipe reaches
-    // end-of-file once the process group is gone.
-    drop(command);
+    let streams = Streams {
+        stdin: Stdio::null(),
+        stdout: writer.try_clone()?.into(),
+        stderr: writer.into(),
+    };
+    // The spawned command holds the pipe's write ends; once it and its group are gone, the
+    // pipe reaches end-of-file.
+    let child = spawn_in_group(command, streams, sandbox, cancel)?;
     let Some(mut child) = child else {
         return Ok(Finished {
             exit: Exit::Cancelled,
@@ -204,11 +219,15 @@ pub fn run(
     });
 
     let timed_out = wait_for_exit(&child, timeout);
+    if timed_out {
+        stop_group(child.id());
+        wait_for_exit(&child, None);
+    }
     // Whatever happened, nothing of the group may outlive the run. The leader is not reaped
     // yet, so its id cannot have been reused.
     release_group(child.id());
     let status = child.wait()?;
-    cancel.unregister();
+    cancel.unregister(child.id());
 
     let exit = if timed_out {
         Exit::TimedOut
@@ -217,8 +236,8 @@ pub fn run(
     } else {
         exit_of(status)
     };
-    // The group is dead, so the pipe closes; the bound only guards against a process that
-    // escaped the group with the pipe still open.
+    // The guard killed everything below it, so the pipe closes; the bound only guards against
+    // a process that escaped with the pipe still open.
     let output = out_rx
         .recv_timeout(Duration::from_secs(2))
         .unwrap_or_else(|_| Captured::with_cap(cap));
@@ -227,26 +246,43 @@ pub fn run(
 
 /// Waits for a child started with [`spawn_in_group`] to exit, kills whatever is left of its
 /// group (before reaping it, so its id cannot be reused meanwhile), then reaps it.
-pub fn finish(mut child: Child) -> io::Result<ExitStatus> {
+pub fn finish(mut child: Child, cancel: &Cancel) -> io::Result<ExitStatus> {
     wait_for_exit(&child, None);
     release_group(child.id());
+    cancel.unregister(child.id());
     child.wait()
 }
 
-/// Spawns `command` as the leader of a new process group and registers it with `cancel`.
-/// `None` when the token was cancelled before the process could be registered.
-pub fn spawn_in_group(command: &mut Command, cancel: &Cancel) -> io::Result<Option<Child>> {
+/// Spawns `command` under the guard with `sandbox`, as the leader of a new process group, and
+/// registers it with `cancel`. `None` when the token was cancelled before the process could
+/// be registered.
+pub fn spawn_in_group(
+    command: &Command,
+    streams: Streams,
+    sandbox: Sandbox,
+    cancel: &Cancel,
+) -> io::Result<Option<Child>> {
     if cancel.is_cancelled() {
         return Ok(None);
     }
+    let mut command = guard::wrap(command, sandbox);
+    command
+        .stdin(streams.stdin)
+        .stdout(streams.stdout)
+        .stderr(streams.stderr);
     #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(command, 0);
-    let mut child = command.spawn()?;
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let spawned = command.spawn();
+    // The command holds copies of the streams' pipe ends: they must close here, not when the
+    // caller's command goes.
+    drop(command);
+    let mut child = spawned?;
     GROUPS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(child.id());
     if !cancel.register(child.id()) {
+        wait_for_exit(&child, None);
         release_group(child.id());
         let _ = child.wait();
         return Ok(None);
@@ -297,9 +333,25 @@ fn wait_without_reaping(_pid: u32) {
     compile_error!("backlings runs exercises in process groups, which it supports on Unix only");
 }
 
+/// Asks the group led by `pgid` to end now. Under the guard, the guard leads the group: it
+/// is asked to stop and kills everything below it, wherever those processes went (a SIGKILL to
+/// the group would kill the guard before it could). Without a guard, the group is killed.
+fn stop_group(pgid: u32) {
+    #[cfg(unix)]
+    // SAFETY: kill has no memory-safety preconditions; a process that is already gone
+    // returns ESRCH, which is fine.
+    unsafe {
+        if guard::AVAILABLE {
+            libc::kill(pgid as libc::pid_t, libc::SIGTERM);
+        } else {
+            libc::killpg(pgid as libc::pid_t, libc::SIGKILL);
+        }
+    }
+}
+
 /// Sends SIGKILL to every process of the group led by `pgid`.
 #[cfg(unix)]
-pub fn kill_group(pgid: u32) {
+fn kill_group(pgid: u32) {
     // SAFETY: killpg has no memory-safety preconditions; a group that is already gone
     // returns ESRCH, which is fine.
     unsafe {
@@ -308,7 +360,7 @@ pub fn kill_group(pgid: u32) {
 }
 
 #[cfg(not(unix))]
-pub fn kill_group(_pgid: u32) {}
+fn kill_group(_pgid: u32) {}
 
 fn exit_of(status: ExitStatus) -> Exit {
     #[cfg(unix)]
@@ -331,7 +383,8 @@ mod tests {
     #[test]
     fn output_of_both_streams_is_captured_and_the_code_reported() {
         let done = run(
-            sh("echo out; echo err >&2; exit 3"),
+            &sh("echo out; echo err >&2; exit 3"),
+            Sandbox::default(),
             None,
             1024,
             &Cancel::default(),
@@ -358,7 +411,8 @@ mod tests {
     #[test]
     fn a_timeout_kills_the_process() {
         let done = run(
-            sh("while :; do :; done"),
+            &sh("while :; do :; done"),
+            Sandbox::default(),
             Some(Duration::from_millis(200)),
             1024,
             &Cancel::default(),
@@ -371,7 +425,7 @@ mod tests {
     fn a_cancelled_token_starts_nothing() {
         let cancel = Cancel::default();
         cancel.cancel();
-        let done = run(sh("echo never"), None, 1024, &cancel).unwrap();
+        let done = run(&sh("echo never"), Sandbox::default(), None, 1024, &cancel).unwrap();
         assert_eq!(done.exit, Exit::Cancelled);
         assert_eq!(done.output.text(), "");
     }
@@ -383,11 +437,11 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let handle = thread::spawn(move || {
             // Runs until the token fires.
-            let done = run(sh("sleep 1000"), None, 1024, &cancel);
+            let done = run(&sh("sleep 1000"), Sandbox::default(), None, 1024, &cancel);
             tx.send(()).unwrap();
             done
         });
-        while remote.inner.group.lock().unwrap().is_none() {
+        while remote.inner.groups.lock().unwrap().is_empty() {
             thread::yield_now();
         }
         remote.cancel();

@@ -96,6 +96,15 @@ pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &
                 outcome.timeout_secs
             ));
         }
+        Verdict::OutOfMemory => {
+            push_block(&mut text, &outcome.output);
+            text.push_str(&format!(
+                "{} {name} used more than {} MiB of memory and was stopped (a collection that keeps \
+                 growing, or a loop that never ends?)\n",
+                style("✗").red().bold(),
+                outcome.memory_mb
+            ));
+        }
         Verdict::ClippyWarnings => {
             push_block(&mut text, &outcome.diagnostics);
             text.push_str(&format!(

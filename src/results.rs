@@ -260,7 +260,7 @@ pub fn diagnostic_line(rendered: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::TestCounts;
+    use crate::libtest::TestCounts;
 
     const SOURCE: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn zeta() {}\n\n    #[test]\n    #[should_panic]\n    fn alpha() {}\n\n    #[tokio::test(start_paused = true)]\n    async fn middle() {}\n}\n";
 
@@ -274,6 +274,7 @@ mod tests {
                 failed: 0,
             }),
             timeout_secs: 10,
+            memory_mb: 1024,
         }
     }
 

@@ -14,7 +14,7 @@ pub fn install(restore: fn()) {
     };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            process::kill_all_groups();
+            process::stop_all_groups();
             restore();
             std::process::exit(128 + signal);
         }

@@ -1,0 +1,213 @@
+//! Reading what libtest, Rust's test harness, reports about a whole run: how many tests it
+//! started, and its closing line. A test run is trusted only when that closing line is there and
+//! accounts for every test the file declares; a process that exits 0 without it (the code under
+//! test called `std::process::exit`) did not pass.
+//!
+//! libtest's JSON output is nightly-only, so this reads its stable human output, in both its
+//! pretty and its quiet (`-q`) form, with or without colour.
+
+/// `test result: FAILED. 5 passed; 2 failed; …`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestCounts {
+    pub passed: u32,
+    pub failed: u32,
+}
+
+/// What libtest said about the run as a whole.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// `running N tests`: how many tests the harness started.
+    pub running: Option<u32>,
+    /// The closing line, if the harness got that far.
+    pub summary: Option<Summary>,
+}
+
+/// libtest's closing line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub passed: u32,
+    pub failed: u32,
+    pub ignored: u32,
+}
+
+/// Why a run's report does not show every declared test passing, though none failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Not a word from the harness: it never started, or something replaced it.
+    NoReport,
+    /// The harness started tests but never printed its closing line.
+    Stopped,
+    /// The closing line accounts for fewer tests than the file declares.
+    Fewer { declared: usize, reported: u32 },
+}
+
+impl Report {
+    /// Reads the harness's lines from a run's output (colour codes allowed).
+    pub fn read(output: &str) -> Self {
+        let plain = console::strip_ansi_codes(output);
+        let mut report = Report::default();
+        for line in plain.lines() {
+            let line = line.trim_end();
+            if report.running.is_none()
+                && let Some(count) = line
+                    .strip_prefix("running ")
+                    .and_then(|rest| rest.strip_suffix(" tests").or(rest.strip_suffix(" test")))
+            {
+                report.running = count.parse().ok();
+            }
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                report.summary = Summary::read(rest).or(report.summary);
+            }
+        }
+        report
+    }
+
+    /// The passed and failed counts of the closing line.
+    pub fn counts(&self) -> Option<TestCounts> {
+        self.summary.map(|s| TestCounts {
+            passed: s.passed,
+            failed: s.failed,
+        })
+    }
+
+    /// What keeps this report from showing all `declared` tests passed, when no test failed.
+    /// `None` when the report is complete (it may still list failures).
+    pub fn missing(&self, declared: usize) -> Option<Missing> {
+        match (self.running, self.summary) {
+            (None, None) => Some(Missing::NoReport),
+            (_, None) => Some(Missing::Stopped),
+            (_, Some(summary)) if summary.failed > 0 => None,
+            (_, Some(summary)) => {
+                let reported = summary.passed + summary.ignored;
+                let started = self.running.unwrap_or(reported);
+                if (reported as usize) < declared || reported < started {
+                    Some(Missing::Fewer { declared, reported })
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+impl Summary {
+    /// `ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s`
+    fn read(rest: &str) -> Option<Self> {
+        let count = |what: &str| -> Option<u32> {
+            rest.split(';')
+                .map(str::trim)
+                .find_map(|part| {
+                    part.rsplit_once(". ")
+                        .map_or(part, |(_, p)| p)
+                        .strip_suffix(what)
+                })
+                .and_then(|n| n.trim().parse().ok())
+        };
+        Some(Summary {
+            passed: count(" passed")?,
+            failed: count(" failed")?,
+            ignored: count(" ignored").unwrap_or(0),
+        })
+    }
+}
+
+impl Missing {
+    /// The sentence a learner reads, for a harness that ended with exit `code`.
+    pub fn explain(self, code: i32) -> String {
+        let ended = if code == 0 {
+            "the code under test exited with code 0 (std::process::exit?), which is not a pass"
+                .to_string()
+        } else {
+            format!("the process exited with code {code}")
+        };
+        match self {
+            Missing::NoReport => {
+                format!("the test harness reported nothing: {ended}")
+            }
+            Missing::Stopped => format!("the tests stopped before reporting: {ended}"),
+            Missing::Fewer { declared, reported } => format!(
+                "the file declares {declared} tests, but the test harness accounted for only \
+                 {reported}: every test must run and pass"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASSED: &str = "\nrunning 3 tests\n...\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+
+    #[test]
+    fn a_complete_passing_run_misses_nothing() {
+        let report = Report::read(PASSED);
+        assert_eq!(report.running, Some(3));
+        assert_eq!(
+            report.counts(),
+            Some(TestCounts {
+                passed: 3,
+                failed: 0
+            })
+        );
+        assert_eq!(report.missing(3), None);
+    }
+
+    #[test]
+    fn colour_and_the_pretty_format_read_alike() {
+        let coloured = "running 1 test\ntest tests::a ... \u{1b}[32mok\u{1b}[0m\n\ntest result: \u{1b}[32mok\u{1b}[0m. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        let report = Report::read(coloured);
+        assert_eq!(report.running, Some(1));
+        assert_eq!(report.missing(1), None);
+    }
+
+    #[test]
+    fn failures_are_counted_and_are_not_missing_tests() {
+        let out = "running 7 tests\n..F.F..\nfailures:\n\ntest result: FAILED. 5 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        let report = Report::read(out);
+        assert_eq!(
+            report.counts(),
+            Some(TestCounts {
+                passed: 5,
+                failed: 2
+            })
+        );
+        assert_eq!(report.missing(7), None);
+    }
+
+    #[test]
+    fn a_run_that_exits_before_its_closing_line_is_stopped() {
+        let report = Report::read("\nrunning 8 tests\n...");
+        assert_eq!(report.missing(8), Some(Missing::Stopped));
+        assert!(Missing::Stopped.explain(0).starts_with(
+            "the tests stopped before reporting: the code under test exited with code 0"
+        ));
+    }
+
+    #[test]
+    fn silence_is_no_report() {
+        assert_eq!(Report::read("").missing(2), Some(Missing::NoReport));
+        assert_eq!(
+            Report::read("thread 'main' panicked").missing(2),
+            Some(Missing::NoReport)
+        );
+    }
+
+    #[test]
+    fn fewer_tests_than_the_file_declares_are_missing_ones() {
+        let report = Report::read(PASSED);
+        assert_eq!(
+            report.missing(4),
+            Some(Missing::Fewer {
+                declared: 4,
+                reported: 3
+            })
+        );
+    }
+
+    #[test]
+    fn ignored_tests_are_accounted_for() {
+        let out = "running 2 tests\n.i\ntest result: ok. 1 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        assert_eq!(Report::read(out).missing(2), None);
+    }
+}
