@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Ex, TestCourse, stdout};
+use common::{Ex, TestCourse, ends_soon, stdout};
 use predicates::prelude::*;
 
 /// A test that starts a long-running child (recording its pid) and then does `rest`.
@@ -13,35 +13,6 @@ fn spawns_child_then(rest: &str) -> String {
          let child = std::process::Command::new(\"sleep\").arg(\"1000\").spawn().unwrap();\n        \
          std::fs::write(\"grandchild.pid\", child.id().to_string()).unwrap();\n        {rest}\n    }}\n}}\n"
     )
-}
-
-/// Whether process `pid` is still running (a zombie waiting to be reaped is not).
-fn is_running(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            let state = stat
-                .rsplit(')')
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .next();
-            state != Some("Z")
-        }
-        Err(_) => false,
-    }
-}
-
-/// Whether process `pid` ends within a generous bound. SIGKILL is queued, not instant: the
-/// kernel finishes the process a moment after `kill` returns.
-fn ends_soon(pid: u32) -> bool {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while is_running(pid) {
-        if std::time::Instant::now() > deadline {
-            return false;
-        }
-        std::thread::yield_now();
-    }
-    true
 }
 
 fn recorded_pid(course: &TestCourse) -> u32 {

@@ -248,3 +248,47 @@ pub fn files_under(root: &Path, dir: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Whether process `pid` still runs (a zombie waiting to be reaped does not).
+pub fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+    })
+}
+
+/// Whether process `pid` ends within a generous bound. SIGKILL is queued, not instant: the
+/// kernel finishes the process a moment after `kill` returns. The bound only keeps a broken
+/// build from hanging the suite; it is no measure of speed.
+pub fn ends_soon(pid: u32) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while is_running(pid) {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::yield_now();
+    }
+    true
+}
+
+/// The pids written one per line into `path` by code under test, once `count` of them are
+/// there: waiting for the event, never for a time. Panics if `alive` turns false first.
+pub fn wait_for_pids(path: &Path, count: usize, mut alive: impl FnMut() -> bool) -> Vec<u32> {
+    loop {
+        let pids: Vec<u32> = std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect();
+        if pids.len() >= count {
+            return pids;
+        }
+        assert!(
+            alive(),
+            "the process ended before writing {count} pids to {}",
+            path.display()
+        );
+        std::thread::yield_now();
+    }
+}
