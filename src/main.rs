@@ -12,6 +12,7 @@ mod direct;
 mod error;
 mod exercise;
 mod failures;
+mod files;
 mod formats;
 mod manifest;
 mod partition;

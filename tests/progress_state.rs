@@ -88,7 +88,11 @@ fn the_state_file_is_replaced_whole_never_left_as_a_temporary() {
         names.sort();
         names
     };
-    assert_eq!(names(".backlings"), ["recipes", "state.toml"]);
+    assert_eq!(
+        names(".backlings"),
+        ["recipes", "state.lock", "state.toml"],
+        "the lock that makes each save one step is the only other file"
+    );
     assert_eq!(
         names(".backlings/recipes"),
         ["first.json", "second.json"],
