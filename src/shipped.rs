@@ -106,4 +106,19 @@ mod tests {
             assert!(!is_object_id(bad), "{bad}");
         }
     }
+
+    #[test]
+    fn a_commit_that_is_not_an_object_id_never_reaches_git() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("exercises")).unwrap();
+        std::fs::write(dir.path().join("exercises/a.rs"), "").unwrap();
+        let info = "format_version = 1\n[[exercises]]\nname = \"a\"\n";
+        let course = Course::parse(dir.path(), Path::new("info.toml"), info).unwrap();
+        let option = "--output=/tmp/x";
+        let error = shipped_contents(&course, Some(option), Path::new("exercises/a.rs"))
+            .unwrap_err()
+            .message;
+        // git would have answered that the directory is not a repository.
+        assert!(error.contains("is not a git commit id"), "{error}");
+    }
 }
