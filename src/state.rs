@@ -156,9 +156,10 @@ impl State {
         match &self.shipped_commit {
             None => Ok(None),
             Some(commit) if shipped::is_object_id(commit) => Ok(Some(commit)),
-            Some(commit) => Err(Error::usage(format!(
-                "{}, so reset cannot tell which version was shipped.",
-                bad_commit(&self.path, commit)
+            Some(commit) => Err(Error::usage(bad_commit(
+                &self.path,
+                commit,
+                "reset cannot tell which version was shipped",
             ))),
         }
     }
@@ -291,9 +292,10 @@ fn read(path: &Path, course: &Course) -> Result<OnDisk> {
         .as_deref()
         .filter(|c| !shipped::is_object_id(c))
     {
-        warnings.push(format!(
-            "{}: reset will refuse to run until it is fixed",
-            bad_commit(path, commit)
+        warnings.push(bad_commit(
+            path,
+            commit,
+            "reset will refuse to run until it is fixed",
         ));
     }
     Ok(OnDisk::Found {
@@ -306,12 +308,13 @@ fn read(path: &Path, course: &Course) -> Result<OnDisk> {
     })
 }
 
-/// Why a recorded shipped commit is refused, and what to do.
-fn bad_commit(path: &Path, commit: &str) -> String {
+/// Why a recorded shipped commit is refused, what follows, and what to do.
+fn bad_commit(path: &Path, commit: &str, consequence: &str) -> String {
     format!(
         "{} records shipped_commit = {commit:?}, which is not a git commit id \
-         (40 or 64 hex digits).\n  Set it to the commit the course was at when you started \
-         (see `git log`), or delete the line to restore from the course's current commit",
+         (40 or 64 hex digits), so {consequence}.\n  Set it to the commit the course was at \
+         when you started (see `git log`), or delete the line to restore from the course's \
+         current commit.",
         path.display()
     )
 }
