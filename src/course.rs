@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::exercise::Exercise;
+use crate::files::{self, Problem, line_col, visible};
 
 /// The name of the course file in a course directory.
 pub const INFO_FILE: &str = "info.toml";
@@ -89,16 +90,13 @@ impl Course {
     /// Loads `info.toml` from `root` and checks it: names, directories, exercise files.
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join(INFO_FILE);
-        let source = std::fs::read_to_string(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::usage(format!(
-                    "no course here: {} does not exist.\n  \
-                     Run backlings in a course directory (one with info.toml, exercises/ and solutions/).",
-                    path.display()
-                ))
-            } else {
-                Error::io("read", &path, e)
-            }
+        let source = files::read_text(&path).map_err(|e| match e.problem {
+            Problem::Missing => Error::usage(format!(
+                "no course here: {} does not exist.\n  \
+                 Run backlings in a course directory (one with info.toml, exercises/ and solutions/).",
+                path.display()
+            )),
+            _ => e.into(),
         })?;
         Self::parse(root, &path, &source)
     }
@@ -240,16 +238,20 @@ impl Course {
                 timeout,
                 memory_mb: memory_mb(entry.memory_mb, course_memory_mb)?,
             };
-            let file = root.join(exercise.path());
-            if !file.is_file() {
+            if let Err(e) = files::require_regular(&root.join(exercise.path())) {
+                let help = match e.problem {
+                    Problem::Missing => "create the file, or fix this entry's name and dir",
+                    _ => e.advice(),
+                };
                 return Err(located(
                     Some(entry_span.start..name_span.end),
                     &format!(
-                        "exercise {:?}: {} does not exist",
+                        "exercise {:?}: {} {}",
                         exercise.name,
-                        exercise.path().display()
+                        exercise.path().display(),
+                        e.what()
                     ),
-                    "create the file, or fix this entry's name and dir",
+                    help,
                 ));
             }
             exercises.push(exercise);
@@ -303,16 +305,6 @@ pub fn is_valid_dir(dir: &str) -> bool {
         && !dir.starts_with('.')
 }
 
-/// 1-based line and column of a byte offset.
-fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = source[line_start..offset].chars().count() + 1;
-    (line, column)
-}
-
 /// An error message in the compiler's style: `path:line:column`, the line itself, a caret
 /// under the span, and what to do about it.
 fn render_located(
@@ -323,22 +315,27 @@ fn render_located(
     help: &str,
 ) -> String {
     let Some(span) = span else {
-        return format!("{}: {message}\n  help: {help}", path.display());
+        return format!("{}: {}\n  help: {help}", path.display(), visible(message));
     };
     let (line, column) = line_col(source, span.start);
+    // The file's text is shown with its control characters made visible, the caret under it.
     let text = source.lines().nth(line - 1).unwrap_or("");
+    let before: String = text.chars().take(column - 1).collect();
+    let indent = visible(&before).chars().count();
     let width = source[span.clone()]
         .lines()
         .next()
-        .map_or(1, |l| l.chars().count())
+        .map_or(1, |l| visible(l).chars().count())
         .max(1);
     let gutter = line.to_string().len();
     format!(
-        "{}:{line}:{column}: {message}\n{:gutter$} |\n{line} | {text}\n{:gutter$} | {}{}\n  help: {help}",
+        "{}:{line}:{column}: {}\n{:gutter$} |\n{line} | {}\n{:gutter$} | {}{}\n  help: {help}",
         path.display(),
+        visible(message),
         "",
+        visible(text),
         "",
-        " ".repeat(column - 1),
+        " ".repeat(indent),
         "^".repeat(width),
     )
 }

@@ -13,6 +13,7 @@ mod direct;
 mod error;
 mod exercise;
 mod failures;
+mod files;
 mod formats;
 mod guard;
 mod libtest;

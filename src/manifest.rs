@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::files;
 
 /// The manifest of the package that builds the exercises.
 #[derive(Debug)]
@@ -78,7 +79,7 @@ impl ExercisePackage {
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let text = files::read_text(path)?;
     text.parse::<toml::Table>()
         .map_err(|e| Error::usage(format!("{}: {e}", path.display())))
 }

@@ -122,3 +122,32 @@ fn an_exercise_missing_from_the_manifest_is_named() {
         .code(2)
         .stderr(predicate::str::contains("has no [[bin]] named \"first\""));
 }
+
+#[test]
+fn an_info_toml_that_is_not_utf8_names_the_first_bad_byte_and_says_to_save_it_as_utf8() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    let mut bytes = b"format_version = 1\n# caf".to_vec();
+    bytes.extend(b"\xe9, in Latin-1\n");
+    bytes.extend(GOOD_ENTRY.as_bytes());
+    std::fs::write(course.file("info.toml"), bytes).unwrap();
+    course.backlings(&["list"]).assert().code(2).stderr(
+        predicate::str::contains("info.toml:2:6: the file is not UTF-8 text (byte 0xe9")
+            .and(predicate::str::contains("Save the file as UTF-8")),
+    );
+}
+
+#[test]
+fn an_exercise_path_that_is_a_directory_is_called_a_directory() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    let file = course.file(&TestCourse::exercise("first"));
+    std::fs::remove_file(&file).unwrap();
+    std::fs::create_dir(&file).unwrap();
+    course.backlings(&["list"]).assert().code(2).stderr(
+        predicate::str::contains(
+            "exercise \"first\": exercises/01_basics/first.rs is a directory, not a file",
+        )
+        .and(predicate::str::contains(
+            "help: backlings reads a file there: rename the directory and put the file in its place",
+        )),
+    );
+}

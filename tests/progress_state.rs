@@ -76,6 +76,53 @@ fn an_unreadable_state_file_is_kept_aside_not_lost() {
 }
 
 #[test]
+fn a_second_unreadable_state_file_does_not_overwrite_the_first() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    course.write(".backlings/state.toml", "first = [broken\n");
+    course.backlings(&["list"]).assert().success().stderr(
+        predicate::str::contains("state.toml:1:16: unclosed array")
+            .and(predicate::str::contains("kept as "))
+            .and(predicate::str::contains(
+                "state.toml.unreadable and progress starts afresh",
+            ))
+            .and(predicate::str::contains("fix it and rename it to")),
+    );
+    course.write(".backlings/state.toml", "second = [broken\n");
+    course
+        .backlings(&["list"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "state.toml.unreadable.2 and progress starts afresh",
+        ));
+    assert_eq!(
+        course.read(".backlings/state.toml.unreadable"),
+        "first = [broken\n"
+    );
+    assert_eq!(
+        course.read(".backlings/state.toml.unreadable.2"),
+        "second = [broken\n"
+    );
+}
+
+#[test]
+fn a_state_file_that_is_not_utf8_is_kept_aside_with_the_position_of_the_bad_byte() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    course.write(".backlings/state.toml", "");
+    std::fs::write(
+        course.file(".backlings/state.toml"),
+        b"current = \"first\"\ndone = [\"caf\xe9\"]\n",
+    )
+    .unwrap();
+    course.backlings(&["list"]).assert().success().stderr(
+        predicate::str::contains("state.toml:2:13: the file is not UTF-8 text (byte 0xe9").and(
+            predicate::str::contains("save it as UTF-8 and rename it to"),
+        ),
+    );
+    assert!(course.file(".backlings/state.toml.unreadable").exists());
+}
+
+#[test]
 fn the_state_file_is_replaced_whole_never_left_as_a_temporary() {
     let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
     course.backlings(&["run"]).assert().success();
@@ -88,7 +135,11 @@ fn the_state_file_is_replaced_whole_never_left_as_a_temporary() {
         names.sort();
         names
     };
-    assert_eq!(names(".backlings"), ["recipes", "state.toml"]);
+    assert_eq!(
+        names(".backlings"),
+        ["recipes", "state.lock", "state.toml"],
+        "the lock that makes each save one step is the only other file"
+    );
     assert_eq!(
         names(".backlings/recipes"),
         ["first.json", "second.json"],

@@ -7,6 +7,7 @@ use crate::authoring;
 use crate::course::{self, Course, INFO_FILE};
 use crate::error::{Error, Result};
 use crate::exercise::{Variant, file_of};
+use crate::files::{self, Problem};
 use crate::manifest::ExercisePackage;
 use crate::{scaffold, state};
 
@@ -27,12 +28,13 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
         )));
     }
     let info_path = root.join(INFO_FILE);
-    let info = std::fs::read_to_string(&info_path).map_err(|e| {
-        Error::usage(format!(
-            "no course here: cannot read {} ({e}).\n  \
+    let info = files::read_text(&info_path).map_err(|e| match e.problem {
+        Problem::Missing => Error::usage(format!(
+            "no course here: {} does not exist.\n  \
              Run this in a course directory, or start one with `backlings dev new PATH`.",
             info_path.display()
-        ))
+        )),
+        _ => e.into(),
     })?;
     if authoring::entry_names(&info, &info_path)?
         .iter()

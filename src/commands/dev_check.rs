@@ -11,6 +11,7 @@ use crate::check::{Item, Outcome, Verdict};
 use crate::course::Course;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
+use crate::files;
 use crate::formats::FileResult;
 use crate::manifest::ExercisePackage;
 use crate::report;
@@ -276,7 +277,9 @@ fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(String, S
     for top in ["exercises", "solutions"] {
         for file in files_under(&course.root, Path::new(top)) {
             let is_readme = file.file_name().is_some_and(|n| n == "README.md");
-            if !expected.contains(&file) && !is_readme {
+            // What a killed write of backlings' left behind is not the author's file.
+            let is_ours = file.file_name().is_some_and(files::is_temporary);
+            if !expected.contains(&file) && !is_readme && !is_ours {
                 problems.push((
                     COURSE.to_string(),
                     format!(

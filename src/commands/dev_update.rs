@@ -4,7 +4,8 @@
 use super::load_course;
 use crate::authoring;
 use crate::course::Course;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::files;
 use crate::manifest::ExercisePackage;
 use crate::state;
 
@@ -36,7 +37,7 @@ pub fn shown_manifest(course: &Course, package: &ExercisePackage) -> String {
 /// changed.
 pub fn write_bins(course: &Course, package: &ExercisePackage) -> Result<bool> {
     let path = &package.manifest_path;
-    let manifest = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let manifest = files::read_text(path)?;
     let bins = authoring::expected_bins(course, path);
     let updated = authoring::with_bins(&manifest, path, &bins)?;
     if updated == manifest {

@@ -43,8 +43,8 @@ pub fn load_state(course: &Course) -> Result<State> {
     for warning in &state.warnings {
         eprintln!("warning: {warning}");
     }
-    if state.is_new && state.shipped_commit.is_none() {
-        state.shipped_commit = shipped::current_commit(&course.root);
+    if state.is_new {
+        state.record_baseline(shipped::current_commit(&course.root));
         // Saved at once: whatever the first command is, later resets need the baseline.
         state.save(course)?;
     }

@@ -5,16 +5,17 @@ use std::path::{Path, PathBuf};
 
 use super::{load_course, load_state};
 use crate::course::Course;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exercise::Exercise;
+use crate::files::{self, Problem};
 use crate::shipped;
-use crate::state::{self, DATA_DIR};
+use crate::state::DATA_DIR;
 
 pub fn run(name: &str) -> Result<i32> {
     let (course, _) = load_course()?;
     let mut state = load_state(&course)?;
     let exercise = &course.exercises[course.find(name)?];
-    let message = reset_file(&course, exercise, state.shipped_commit.as_deref())?;
+    let message = reset_file(&course, exercise, state.shipped_commit()?)?;
     println!("{message}");
     state.set_done(&exercise.name, false);
     state.save(&course)?;
@@ -27,10 +28,11 @@ pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) ->
     let (root, relative, name) = (&course.root, &exercise.path(), &exercise.name);
     let shipped = shipped::shipped_contents(course, commit, relative)?;
     let path = root.join(relative);
-    let mine = match std::fs::read(&path) {
+    let mine = match files::read(&path) {
         Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io("read", &path, e)),
+        Err(e) if matches!(e.problem, Problem::Missing) => None,
+        // A directory or a pipe in its place is not replaced: it may hold the learner's work.
+        Err(e) => return Err(e.into()),
     };
     if mine.as_deref() == Some(shipped.as_slice()) {
         return Ok(format!(
@@ -41,12 +43,12 @@ pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) ->
     let backup = match &mine {
         Some(bytes) => {
             let backup = free_backup_path(root, name);
-            state::write_atomically(&backup, bytes)?;
+            files::write_atomically(&backup, bytes)?;
             Some(backup)
         }
         None => None,
     };
-    state::write_atomically(&path, &shipped)?;
+    files::write_atomically(&path, &shipped)?;
     Ok(match backup {
         Some(backup) => format!(
             "Reset {} to the shipped version.\nYour version is saved as {}",

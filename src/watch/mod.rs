@@ -27,6 +27,7 @@ use crate::commands::reset::reset_file;
 use crate::commands::{load_course, load_state};
 use crate::course::Course;
 use crate::error::{Error, Result};
+use crate::files;
 use crate::manifest::ExercisePackage;
 use crate::process::Cancel;
 use crate::state::State;
@@ -217,7 +218,8 @@ impl App {
         }
         let index = self.state.current;
         let path = self.course.root.join(self.course.exercises[index].path());
-        let content = match std::fs::read(&path) {
+        // Never blocks: a named pipe put in the file's place is refused like a missing file.
+        let content = match files::read(&path) {
             Ok(bytes) => fingerprint(&bytes),
             Err(_) => {
                 self.cancel_running();
@@ -330,7 +332,7 @@ impl App {
             .root
             .join(self.course.exercises[running.index].path());
         let name = self.course.exercises[running.index].name.clone();
-        if std::fs::read(&path).map(|b| fingerprint(&b)).ok() != Some(running.content) {
+        if files::read(&path).map(|b| fingerprint(&b)).ok() != Some(running.content) {
             // Saved again while the check ran: that save's event may still be on its way,
             // but the verdict must not be shown for content that is gone.
             trace::log(format_args!("stale {name} {:016x}", running.content));
@@ -538,7 +540,11 @@ impl App {
 
     fn reset_current(&mut self) -> Result<()> {
         let exercise = &self.course.exercises[self.state.current];
-        match reset_file(&self.course, exercise, self.state.shipped_commit.as_deref()) {
+        let reset = self
+            .state
+            .shipped_commit()
+            .and_then(|commit| reset_file(&self.course, exercise, commit));
+        match reset {
             Ok(message) => {
                 self.message = Some(message);
                 self.check_unless_manual();

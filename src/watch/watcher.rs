@@ -237,6 +237,37 @@ mod tests {
     const EXT4: u32 = 0xef53;
 
     #[test]
+    fn backlings_temporary_files_are_not_saves_but_the_rename_that_ends_a_write_is() {
+        use notify::event::{CreateKind, ModifyKind, RenameMode};
+        let exercise = PathBuf::from("/course/exercises/01/a.rs");
+        let temporary = PathBuf::from("/course/exercises/01/.backlings-Ab12Cd.tmp");
+        let files = HashMap::from([(exercise.clone(), 0)]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let event = |kind| notify::Event::new(kind);
+
+        // reset (or a solution handed out) writing a temporary file, then renaming it.
+        on_event(
+            &files,
+            &tx,
+            Ok(event(EventKind::Create(CreateKind::File)).add_path(temporary.clone())),
+        );
+        on_event(
+            &files,
+            &tx,
+            Ok(event(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+                .add_path(temporary)
+                .add_path(exercise)),
+        );
+
+        let events: Vec<Event> = rx.try_iter().collect();
+        assert!(
+            matches!(events[..], [Event::Saved(0)]),
+            "one save, of the exercise: {} events",
+            events.len()
+        );
+    }
+
+    #[test]
     fn network_and_shared_filesystems_are_polled() {
         let dir = Path::new("/home/me/course/exercises");
         for (fs_type, says) in [
