@@ -13,6 +13,7 @@ mod error;
 mod exercise;
 mod failures;
 mod formats;
+mod inert;
 mod manifest;
 mod partition;
 mod process;
