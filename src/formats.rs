@@ -56,7 +56,8 @@ impl FileResult {
 
     /// The result of checking `exercise`'s file at `path` (relative to `root`).
     pub fn from_outcome(exercise: &Exercise, path: &Path, outcome: &Outcome, root: &Path) -> Self {
-        let plain = |text: &str| console::strip_ansi_codes(text).trim().to_string();
+        // Colour dropped, any other control shown visibly, as in the terminal.
+        let plain = |text: &str| inert::text(text, Colour::Strip).trim().to_string();
         let mut result = FileResult::new(&exercise.name, path);
         if outcome.verdict == Verdict::CompileError {
             result.status = Status::Error;
@@ -186,7 +187,8 @@ pub fn json<'a>(results: &'a [FileResult]) -> String {
             })
             .collect(),
     };
-    let mut text = json_inert(&serde_json::to_string_pretty(&document).expect("plain data serializes"));
+    let mut text =
+        json_inert(&serde_json::to_string_pretty(&document).expect("plain data serializes"));
     text.push('\n');
     text
 }
@@ -201,7 +203,8 @@ fn json_inert(text: &str) -> String {
     let mut previous = '\0';
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let control = matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let control =
+            matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         let command = c == '#' && previous == '#' && chars.peek() == Some(&'[');
         if control || command {
             let _ = write!(out, "\\u{:04x}", u32::from(c));
@@ -493,7 +496,9 @@ mod tests {
     #[test]
     fn human_text_for_actions_commands_nothing_and_reads_the_same() {
         assert_eq!(
-            inert_for_actions("::error::a\n\t ::set-output name=x::y\nkeep a::b and :: here\n##[group]z ###[w"),
+            inert_for_actions(
+                "::error::a\n\t ::set-output name=x::y\nkeep a::b and :: here\n##[group]z ###[w"
+            ),
             "\\::error::a\n\t \\::set-output name=x::y\nkeep a::b and :: here\n##\\[group]z ###\\[w"
         );
     }
@@ -519,7 +524,9 @@ mod tests {
         let lines = github_annotations(&[result(Status::Fail, vec![failing])]);
         assert_eq!(
             lines,
-            ["::error file=exercises/01_basics/adds.rs,title=adds%3A sum::left: ^[]0;PWNED^G^Mfake line<U+009B>"]
+            [
+                "::error file=exercises/01_basics/adds.rs,title=adds%3A sum::left: ^[]0;PWNED^G^Mfake line<U+009B>"
+            ]
         );
     }
 

@@ -161,26 +161,78 @@ mod tests {
 
     /// (what was printed, shown with colour off, shown with colour on)
     const TABLE: &[(&str, &str, &str)] = &[
-        ("plain text, tabs\tand\nlines", "plain text, tabs\tand\nlines", "plain text, tabs\tand\nlines"),
-        ("unicode: ü ß → ✓ 日本", "unicode: ü ß → ✓ 日本", "unicode: ü ß → ✓ 日本"),
-        ("windows\r\nline ends\r\n", "windows\nline ends\n", "windows\nline ends\n"),
-        ("progress 10%\rprogress 99%", "progress 10%^Mprogress 99%", "progress 10%^Mprogress 99%"),
+        (
+            "plain text, tabs\tand\nlines",
+            "plain text, tabs\tand\nlines",
+            "plain text, tabs\tand\nlines",
+        ),
+        (
+            "unicode: ü ß → ✓ 日本",
+            "unicode: ü ß → ✓ 日本",
+            "unicode: ü ß → ✓ 日本",
+        ),
+        (
+            "windows\r\nline ends\r\n",
+            "windows\nline ends\n",
+            "windows\nline ends\n",
+        ),
+        (
+            "progress 10%\rprogress 99%",
+            "progress 10%^Mprogress 99%",
+            "progress 10%^Mprogress 99%",
+        ),
         ("\x1b[31mred\x1b[0m", "red", "\x1b[31mred\x1b[0m\x1b[0m"),
-        ("\x1b[1;38;5;9mbold\x1b[m", "bold", "\x1b[1;38;5;9mbold\x1b[m\x1b[0m"),
-        ("\x1b[38:2::255:0:0mtrue colour", "true colour", "\x1b[38:2::255:0:0mtrue colour\x1b[0m"),
-        ("title \x1b]0;PWNED\x07", "title ^[]0;PWNED^G", "title ^[]0;PWNED^G"),
-        ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "^[]8;;http://x^[\\link^[]8;;^[\\", "^[]8;;http://x^[\\link^[]8;;^[\\"),
-        ("\x1b]52;c;ZXZpbA==\x07", "^[]52;c;ZXZpbA==^G", "^[]52;c;ZXZpbA==^G"),
+        (
+            "\x1b[1;38;5;9mbold\x1b[m",
+            "bold",
+            "\x1b[1;38;5;9mbold\x1b[m\x1b[0m",
+        ),
+        (
+            "\x1b[38:2::255:0:0mtrue colour",
+            "true colour",
+            "\x1b[38:2::255:0:0mtrue colour\x1b[0m",
+        ),
+        (
+            "title \x1b]0;PWNED\x07",
+            "title ^[]0;PWNED^G",
+            "title ^[]0;PWNED^G",
+        ),
+        (
+            "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
+            "^[]8;;http://x^[\\link^[]8;;^[\\",
+            "^[]8;;http://x^[\\link^[]8;;^[\\",
+        ),
+        (
+            "\x1b]52;c;ZXZpbA==\x07",
+            "^[]52;c;ZXZpbA==^G",
+            "^[]52;c;ZXZpbA==^G",
+        ),
         ("\x1b[?1049h\x1bc", "^[[?1049h^[c", "^[[?1049h^[c"),
         ("\x1b[2J\x1b[H\x1b[3J", "^[[2J^[[H^[[3J", "^[[2J^[[H^[[3J"),
         ("\x1bP1$r\x1b\\", "^[P1$r^[\\", "^[P1$r^[\\"),
         ("\x1b[31", "^[[31", "^[[31"),
         ("\x1b", "^[", "^["),
-        ("bell\x07 back\x08space nul\x00 del\x7f", "bell^G back^Hspace nul^@ del^?", "bell^G back^Hspace nul^@ del^?"),
+        (
+            "bell\x07 back\x08space nul\x00 del\x7f",
+            "bell^G back^Hspace nul^@ del^?",
+            "bell^G back^Hspace nul^@ del^?",
+        ),
         ("\x0b\x0c\x1f", "^K^L^_", "^K^L^_"),
-        ("c1 csi \u{9b}2J nel \u{85} st \u{9c}", "c1 csi <U+009B>2J nel <U+0085> st <U+009C>", "c1 csi <U+009B>2J nel <U+0085> st <U+009C>"),
-        ("bidi \u{202e}evil\u{202c} \u{2066}x\u{2069}", "bidi <U+202E>evil<U+202C> <U+2066>x<U+2069>", "bidi <U+202E>evil<U+202C> <U+2066>x<U+2069>"),
-        ("near bidi \u{2028} \u{2065} \u{202f} \u{a0}", "near bidi \u{2028} \u{2065} \u{202f} \u{a0}", "near bidi \u{2028} \u{2065} \u{202f} \u{a0}"),
+        (
+            "c1 csi \u{9b}2J nel \u{85} st \u{9c}",
+            "c1 csi <U+009B>2J nel <U+0085> st <U+009C>",
+            "c1 csi <U+009B>2J nel <U+0085> st <U+009C>",
+        ),
+        (
+            "bidi \u{202e}evil\u{202c} \u{2066}x\u{2069}",
+            "bidi <U+202E>evil<U+202C> <U+2066>x<U+2069>",
+            "bidi <U+202E>evil<U+202C> <U+2066>x<U+2069>",
+        ),
+        (
+            "near bidi \u{2028} \u{2065} \u{202f} \u{a0}",
+            "near bidi \u{2028} \u{2065} \u{202f} \u{a0}",
+            "near bidi \u{2028} \u{2065} \u{202f} \u{a0}",
+        ),
     ];
 
     #[test]
@@ -210,6 +262,9 @@ mod tests {
     #[test]
     fn overlong_colour_sequences_are_shown() {
         let long = format!("\x1b[{}m", "1;".repeat(40));
-        assert_eq!(text(&long, Colour::Keep), format!("^[[{}m", "1;".repeat(40)));
+        assert_eq!(
+            text(&long, Colour::Keep),
+            format!("^[[{}m", "1;".repeat(40))
+        );
     }
 }
