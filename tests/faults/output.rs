@@ -3,7 +3,9 @@
 //! prints a new window title, the alternate screen and a terminal reset leaves the learner's
 //! terminal as it was, in `run` and in watch mode.
 
-use crate::common::pty::{Start, Watch};
+use std::process::{Command, Stdio};
+
+use crate::common::pty::{Start, Watch, eventually};
 use crate::common::{
     BYTES_SHOWN, Ex, FAILS, PASSES, PROGRAM_PRINTS_BYTES, PROGRAM_PRINTS_TAKEOVER, TAKEOVER,
     TAKEOVER_SHOWN, TEST_PRINTS_TAKEOVER, TestCourse, assert_inert, stdout,
@@ -111,6 +113,38 @@ fn dev_check_verbose_shows_a_failing_solutions_output_inert() {
     assert!(
         shown.contains(&format!("before{TAKEOVER_SHOWN}after")),
         "{shown}"
+    );
+}
+
+/// A test that says it has started (the file `started`), then waits to be killed.
+const STARTS_THEN_WAITS: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn waits() {\n        std::fs::write(\"started\", \"\").unwrap();\n        loop {\n            std::thread::park();\n        }\n    }\n}\n";
+
+/// Only watch mode touches the terminal: a signal that ends `verify --format json` leaves
+/// no escape sequence (such as "show the cursor") in the document it was writing.
+#[test]
+fn a_signal_leaves_no_escape_sequence_in_redirected_output() {
+    let course = hostile(STARTS_THEN_WAITS, "");
+    let verify = Command::new(assert_cmd::cargo::cargo_bin("backlings"))
+        .current_dir(course.path())
+        .args(["verify", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    eventually(
+        || course.file("started").exists(),
+        || "the test to start".to_string(),
+    );
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(verify.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let output = verify.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(128 + libc::SIGTERM));
+    assert!(
+        !output.stdout.contains(&0x1b),
+        "{:?}",
+        String::from_utf8_lossy(&output.stdout)
     );
 }
 
