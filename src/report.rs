@@ -172,6 +172,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn link_targets_are_percent_encoded_so_no_byte_ends_the_link() {
+        let path = Path::new("/home/a b/\u{1b}\\x\u{7}/é~_.rs");
+        assert_eq!(uri_path(path), "/home/a%20b/%1B%5Cx%07/%C3%A9~_.rs");
+    }
+
+    #[test]
     fn the_failures_section_skips_the_progress_dots() {
         let out = "\nrunning 3 tests\n.F.\nfailures:\n\n---- tests::a stdout ----\nboom\n";
         assert_eq!(
