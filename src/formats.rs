@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::check::{Outcome, Verdict};
 use crate::exercise::Exercise;
+use crate::inert::{self, Colour};
 use crate::results::{self, Status, TestCase};
 
 /// How a batch command reports.
@@ -55,7 +56,8 @@ impl FileResult {
 
     /// The result of checking `exercise`'s file at `path` (relative to `root`).
     pub fn from_outcome(exercise: &Exercise, path: &Path, outcome: &Outcome, root: &Path) -> Self {
-        let plain = |text: &str| console::strip_ansi_codes(text).trim().to_string();
+        // Colour dropped, any other control shown visibly, as in the terminal.
+        let plain = |text: &str| inert::text(text, Colour::Strip).trim().to_string();
         let mut result = FileResult::new(&exercise.name, path);
         if outcome.verdict == Verdict::CompileError {
             result.status = Status::Error;
@@ -185,9 +187,33 @@ pub fn json<'a>(results: &'a [FileResult]) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("plain data serializes");
+    let mut text =
+        json_inert(&serde_json::to_string_pretty(&document).expect("plain data serializes"));
     text.push('\n');
     text
+}
+
+/// A JSON document made safe to print. serde escapes C0 controls; DEL, C1 controls and
+/// bidirectional controls become `\uXXXX` here too, so a terminal acts on none of them, and
+/// `##[` becomes `#\u0023[`, which a GitHub Actions log does not read as a workflow command.
+/// Outside strings a JSON document holds none of these characters, and inside them the
+/// escape stands for the same character: a JSON reader gets the same values.
+fn json_inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = '\0';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let control =
+            matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let command = c == '#' && previous == '#' && chars.peek() == Some(&'[');
+        if control || command {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+        previous = c;
+    }
+    out
 }
 
 /// The batch's status: error only if nothing ran anywhere.
@@ -292,15 +318,34 @@ pub fn junit(suite: &str, results: &[FileResult]) -> String {
     xml
 }
 
-/// Element content: like an attribute, but line breaks and tabs stay as they are.
+/// Element content: line breaks and tabs stay as they are.
 fn escape_text(text: &str) -> String {
-    escape(text).replace("&#10;", "\n").replace("&#9;", "\t")
+    xml(text, Xml::Content)
 }
 
-/// Text for XML attributes. Control characters other than tab and newline are not allowed in
-/// XML 1.0 at all (test output can contain ANSI escapes): they are dropped.
+/// An attribute value: line breaks and tabs as character references, so they survive.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    xml(text, Xml::Attribute)
+}
+
+/// Where text goes in an XML document.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Xml {
+    Attribute,
+    Content,
+}
+
+/// Text for XML. Test output may hold any byte: control characters, which XML 1.0 forbids
+/// and terminals act on, are shown visibly (see [`inert`]), and the two non-characters it
+/// also forbids as the text `<U+FFFE>`, `<U+FFFF>`. The report may be printed in a CI log, so what
+/// GitHub Actions reads as a workflow command (see [`inert_for_actions`]) is written with a
+/// character reference: a `:` that begins a line as `&#58;`, the `[` of `##[` as `&#91;`.
+/// An XML reader gets the text back unchanged.
+fn xml(text: &str, place: Xml) -> String {
+    let text = inert::text(text, Colour::Strip);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut line_start = true;
+    let mut hashes = 0;
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -308,11 +353,17 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
-            c if c.is_control() => {}
+            '\n' if place == Xml::Attribute => out.push_str("&#10;"),
+            '\t' if place == Xml::Attribute => out.push_str("&#9;"),
+            ':' if line_start => out.push_str("&#58;"),
+            '[' if hashes >= 2 => out.push_str("&#91;"),
+            '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "&lt;U+{:04X}&gt;", u32::from(c));
+            }
             c => out.push(c),
         }
+        line_start = c == '\n' || (line_start && c.is_whitespace());
+        hashes = if c == '#' { hashes + 1 } else { 0 };
     }
     out
 }
@@ -328,11 +379,14 @@ pub fn github_annotations(results: &[FileResult]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut annotate = |file: &str, line: Option<u32>, title: &str, message: &str| {
         let line = line.map(|l| format!(",line={l}")).unwrap_or_default();
+        // Inert first: the log is also read in terminals, and no control character may
+        // reach the runner (`\r` would end the command early).
+        let inert = |text: &str| inert::text(text, Colour::Strip);
         lines.push(format!(
             "::error file={}{line},title={}::{}",
-            property(file),
-            property(title),
-            data(message)
+            property(&inert(file)),
+            property(&inert(title)),
+            data(&inert(message))
         ));
     };
     for result in results {
@@ -349,6 +403,26 @@ pub fn github_annotations(results: &[FileResult]) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Human output made safe for a GitHub Actions log, where the runner acts on every line that
+/// begins with `::` (after white space) and on `##[` anywhere in a line: such a `::` gets a
+/// `\` before it and `##[` becomes `##\[`. Text from a test or a file name then reads the
+/// same to a person and commands nothing. (A zero-width character would not do: the runner
+/// compares culture-sensitively, which ignores such characters.)
+pub fn inert_for_actions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let command_start = line_start && c == ':' && chars.peek() == Some(&':');
+        if command_start || (c == '[' && out.ends_with("##")) {
+            out.push('\\');
+        }
+        out.push(c);
+        line_start = matches!(c, '\n' | '\r') || (line_start && c.is_whitespace());
+    }
+    out
 }
 
 /// A workflow command's message: `%`, CR and LF escaped.
@@ -388,10 +462,44 @@ mod tests {
     }
 
     #[test]
-    fn xml_escapes_markup_and_drops_control_characters() {
+    fn xml_escapes_markup_and_shows_control_characters() {
         assert_eq!(
-            escape("a<b & \"c\" 'd'>\u{1b}[31m\n"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;[31m&#10;"
+            escape("a<b & \"c\" 'd'>\u{1b}[31mred\u{1b}[0m\u{1b}]0;title\u{7}\n"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;red^[]0;title^G&#10;"
+        );
+        assert_eq!(
+            escape_text("nul \0 c1 \u{9b} bidi \u{202e} non-characters \u{fffe}\u{ffff}\r\n\tend"),
+            "nul ^@ c1 &lt;U+009B&gt; bidi &lt;U+202E&gt; non-characters &lt;U+FFFE&gt;&lt;U+FFFF&gt;\n\tend"
+        );
+    }
+
+    #[test]
+    fn xml_text_cannot_be_read_as_a_workflow_command() {
+        assert_eq!(
+            escape_text("::error::fake\n  ::add-mask::x\nok: a::b ##[error]y"),
+            "&#58;:error::fake\n  &#58;:add-mask::x\nok: a::b ##&#91;error]y"
+        );
+    }
+
+    #[test]
+    fn json_shows_no_control_and_no_workflow_command() {
+        let raw = "{\"a\": \"del \u{7f} c1 \u{9b} bidi \u{2067} ##[error]x ###[y # [\"}";
+        let shown = json_inert(raw);
+        assert_eq!(
+            shown,
+            "{\"a\": \"del \\u007f c1 \\u009b bidi \\u2067 #\\u0023[error]x ##\\u0023[y # [\"}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(value["a"], raw[7..raw.len() - 2], "the same text, escaped");
+    }
+
+    #[test]
+    fn human_text_for_actions_commands_nothing_and_reads_the_same() {
+        assert_eq!(
+            inert_for_actions(
+                "::error::a\n\t ::set-output name=x::y\nkeep a::b and :: here\n##[group]z ###[w"
+            ),
+            "\\::error::a\n\t \\::set-output name=x::y\nkeep a::b and :: here\n##\\[group]z ###\\[w"
         );
     }
 
@@ -404,6 +512,20 @@ mod tests {
             lines,
             [
                 "::error file=exercises/01_basics/adds.rs,line=7,title=adds%3A sum::50%25 wrong:%0Aleft: 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn annotations_carry_no_control_character() {
+        let message = "left: \u{1b}]0;PWNED\u{7}\rfake line\u{9b}";
+        let mut failing = TestCase::rule("sum", Some(message.to_string()), None);
+        failing.status = Status::Fail;
+        let lines = github_annotations(&[result(Status::Fail, vec![failing])]);
+        assert_eq!(
+            lines,
+            [
+                "::error file=exercises/01_basics/adds.rs,title=adds%3A sum::left: ^[]0;PWNED^G^Mfake line<U+009B>"
             ]
         );
     }

@@ -16,6 +16,7 @@ mod failures;
 mod files;
 mod formats;
 mod guard;
+mod inert;
 mod libtest;
 mod manifest;
 mod partition;

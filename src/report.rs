@@ -1,7 +1,12 @@
 //! Turning an outcome into what a person reads: compiler messages, the failing tests'
 //! messages, and one closing line that says what to do next. Colour on a terminal, plain text
 //! otherwise or with `NO_COLOR`.
+//!
+//! Whatever came from a process or a file goes through [`inert`] here, at the point where it
+//! is shown, so that nothing it holds can drive the terminal; backlings' own styles and links
+//! are added afterwards.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -9,6 +14,7 @@ use console::style;
 
 use crate::check::{Outcome, Verdict};
 use crate::exercise::{Exercise, Variant};
+use crate::inert::{self, Colour};
 
 /// Whether to colour output: a terminal, `NO_COLOR` unset, `TERM` not `dumb`. Also tells the
 /// `console` crate, so every `style(..)` follows the same decision.
@@ -21,25 +27,48 @@ pub fn init_color() -> bool {
     color
 }
 
-/// `path` as a link that terminals open on click (OSC 8), when colour is on.
+/// Text from a process or a file (a course's messages, a compiler's output), made inert
+/// for the terminal: colour kept only when backlings shows colour.
+pub fn inert(text: &str) -> String {
+    inert::text(text, Colour::when(console::colors_enabled()))
+}
+
+/// `path` as a link that terminals open on click (OSC 8), when colour is on. The link's
+/// target is percent-encoded, so that no byte of the course's directory name can end the
+/// sequence early.
 pub fn file_link(shown: &Path, absolute: &Path) -> String {
-    let text = shown.display().to_string();
+    let text = inert::text(&shown.display().to_string(), Colour::Strip);
     if !console::colors_enabled() {
         return text;
     }
     format!(
         "\x1b]8;;file://{}\x1b\\{}\x1b]8;;\x1b\\",
-        absolute.display(),
+        uri_path(absolute),
         style(text).underlined()
     )
+}
+
+/// `path` for a `file://` URI: bytes other than unreserved characters and `/` as `%XX`.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri
 }
 
 /// The full report of one check: messages, output, and a closing line.
 pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &Path) -> String {
     let mut text = String::new();
+    let colour = Colour::when(console::colors_enabled());
     let push_block = |text: &mut String, block: &str| {
         if !block.trim().is_empty() {
-            text.push_str(block.trim_end());
+            inert::push(text, block.trim_end(), colour);
             text.push_str("\n\n");
         }
     };
@@ -119,13 +148,16 @@ pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &
     text
 }
 
-/// One line for `verify` and `dev check`.
+/// One line for `verify` and `dev check`. `label` and `detail` may name files of the
+/// course, whatever their names hold: they are shown inert.
 pub fn line(ok: bool, label: &str, detail: &str) -> String {
     let mark = if ok {
         style("✓").green()
     } else {
         style("✗").red()
     };
+    let label = inert::text(label, Colour::Strip);
+    let detail = inert::text(detail, Colour::Strip);
     if detail.is_empty() {
         format!("{mark} {label}")
     } else {
@@ -147,6 +179,12 @@ fn failures(output: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_targets_are_percent_encoded_so_no_byte_ends_the_link() {
+        let path = Path::new("/home/a b/\u{1b}\\x\u{7}/é~_.rs");
+        assert_eq!(uri_path(path), "/home/a%20b/%1B%5Cx%07/%C3%A9~_.rs");
+    }
 
     #[test]
     fn the_failures_section_skips_the_progress_dots() {

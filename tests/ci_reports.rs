@@ -6,7 +6,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{BROKEN, Ex, PASSES, TestCourse, assert_shards_cover_the_course, stderr, stdout};
+use common::{
+    BROKEN, BYTES_SHOWN, Ex, PASSES, PROGRAM_PRINTS_BYTES, TEST_PRINTS_TAKEOVER, TestCourse,
+    assert_inert, assert_shards_cover_the_course, stderr, stdout,
+};
 use serde_json::Value;
 
 /// Two tests declared out of alphabetical order; the first one prints, then fails.
@@ -14,6 +17,35 @@ const PRINTS_THEN_FAILS: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    
 
 /// A test that prints 600 characters and fails.
 const CHATTY: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn talks() {\n        println!(\"{}\", \"y\".repeat(600));\n        panic!(\"done talking\");\n    }\n}\n";
+
+/// A failing test that prints what a GitHub Actions runner would read as workflow commands.
+const PRINTS_WORKFLOW_COMMANDS: &str = r#"fn main() {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn commands() {
+        println!("{}", WORKFLOW_COMMANDS);
+        panic!("::warning::from the panic ##[error]message");
+    }
+
+    const WORKFLOW_COMMANDS: &str = "::error file=x.rs::fake\n  ::add-mask::secret\nsays ##[set-output name=x;]y\n::stop-commands::token";
+}
+"#;
+
+/// What [`PRINTS_WORKFLOW_COMMANDS`] prints.
+const WORKFLOW_COMMANDS: &str = "::error file=x.rs::fake\n  ::add-mask::secret\nsays ##[set-output name=x;]y\n::stop-commands::token";
+
+/// Panics if a GitHub Actions runner would act on a line of `text`: one that begins with
+/// `::` after white space (a workflow command), or holds `##[` anywhere (the old syntax).
+fn assert_commands_nothing(text: &str) {
+    for line in text.split(['\n', '\r']) {
+        assert!(
+            !line.trim_start().starts_with("::") && !line.contains("##["),
+            "a workflow command: {line:?} in\n{text}"
+        );
+    }
+}
 
 /// good (passes), bad (one of two tests fails), broken (does not compile).
 fn three_kinds() -> TestCourse {
@@ -403,6 +435,97 @@ fn on_github_actions_failures_are_annotations_at_their_lines() {
         !stderr(&quiet).contains("::error"),
         "only on GitHub Actions"
     );
+}
+
+#[test]
+fn control_characters_in_output_are_shown_in_both_formats_which_stay_well_formed() {
+    let course = TestCourse::new(&[
+        Ex::new("takeover", TEST_PRINTS_TAKEOVER),
+        Ex::new("bytes", PROGRAM_PRINTS_BYTES).extra("test = false"),
+    ]);
+    let output = course
+        .backlings(&["verify", "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_inert(&output.stdout, false);
+    let xml = stdout(&output);
+    assert_eq!(junit_cases(&xml).len(), 2, "well-formed: {xml}");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let system_out = |suite: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("classname") == Some(suite))
+            .and_then(|case| case.children().find(|n| n.has_tag_name("system-out")))
+            .and_then(|out| out.text())
+            .map(str::to_string)
+    };
+    assert_eq!(system_out("bytes").as_deref(), Some(BYTES_SHOWN));
+    let takeover = system_out("takeover").unwrap();
+    assert!(
+        takeover.starts_with("before") && takeover.ends_with("after"),
+        "{takeover:?}"
+    );
+
+    let output = course
+        .backlings(&["verify", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_inert(&output.stdout, false);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_exercism_v3(&json);
+    assert_eq!(json["exercises"][1]["tests"][0]["output"], BYTES_SHOWN);
+}
+
+#[test]
+fn on_github_actions_test_output_cannot_be_a_workflow_command() {
+    let course = TestCourse::new(&[
+        Ex::new("commands", PRINTS_WORKFLOW_COMMANDS).solution(Some(PRINTS_WORKFLOW_COMMANDS))
+    ]);
+    let run = |args: &[&str]| {
+        course
+            .backlings(args)
+            .env("GITHUB_ACTIONS", "true")
+            .output()
+            .unwrap()
+    };
+
+    let junit = run(&["verify", "--format", "junit"]);
+    assert_commands_nothing(&stdout(&junit));
+    let xml = stdout(&junit);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let printed = doc
+        .descendants()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text());
+    assert_eq!(
+        printed,
+        Some(WORKFLOW_COMMANDS),
+        "an XML reader gets it back"
+    );
+
+    let json = run(&["verify", "--format", "json"]);
+    assert_commands_nothing(&stdout(&json));
+    let value: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(value["tests"][0]["output"], WORKFLOW_COMMANDS);
+
+    // The human report of dev check shows what the failing solution printed.
+    let human = run(&["dev", "check", "--verbose"]);
+    assert!(
+        stdout(&human).contains("says ##\\[set-output"),
+        "{}",
+        stdout(&human)
+    );
+    assert_commands_nothing(&stdout(&human));
+
+    // On stderr, the only commands are backlings' own annotations, one per failure.
+    for output in [&junit, &json, &human] {
+        let stderr = stderr(output);
+        let commands: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+            .collect();
+        assert_eq!(commands.len(), 1, "{commands:#?}");
+        assert!(commands[0].starts_with("::error file="), "{}", commands[0]);
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::course::Course;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
 use crate::files;
-use crate::formats::FileResult;
+use crate::formats::{self, FileResult};
 use crate::manifest::ExercisePackage;
 use crate::report;
 use crate::results::{Status, TestCase};
@@ -111,8 +111,19 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
     });
     let failed_exercises: BTreeSet<&str> = problems.iter().map(|(n, _)| n.as_str()).collect();
     if reporting.human() {
+        // Problems name the course's files and `--verbose` shows what tests printed: made
+        // inert by `report`, and on GitHub Actions, whose log acts on workflow commands, unable
+        // to be one.
+        let on_github = formats::on_github_actions();
+        let show = |text: String| {
+            if on_github {
+                formats::inert_for_actions(&text)
+            } else {
+                text
+            }
+        };
         for (name, problem) in &problems {
-            println!("{}", report::line(false, name, problem));
+            println!("{}", show(report::line(false, name, problem)));
         }
         if verbose {
             for (exercise, variant, outcome) in details {
@@ -120,7 +131,7 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
                     "\n── {} ({}) ──\n{}",
                     exercise.name,
                     exercise.variant_path(variant).display(),
-                    report::outcome(exercise, variant, outcome, &course.root)
+                    show(report::outcome(exercise, variant, outcome, &course.root))
                 );
             }
         } else if !problems.is_empty() {

@@ -4,6 +4,7 @@ use console::style;
 
 use super::{load_course, load_state};
 use crate::error::Result;
+use crate::report;
 
 pub fn run(name: Option<String>) -> Result<i32> {
     let (course, _) = load_course()?;
@@ -16,7 +17,8 @@ pub fn run(name: Option<String>) -> Result<i32> {
     Ok(0)
 }
 
-/// The hint and the spec links, as shown by `hint` and in watch mode.
+/// The hint and the spec links, as shown by `hint` and in watch mode; both come from
+/// `info.toml`, so they are shown inert.
 pub fn hint_text(exercise: &crate::exercise::Exercise) -> String {
     let mut text = format!(
         "{} {}\n",
@@ -26,13 +28,13 @@ pub fn hint_text(exercise: &crate::exercise::Exercise) -> String {
     if exercise.hint.is_empty() {
         text.push_str("This exercise has no hint.\n");
     } else {
-        text.push_str(&exercise.hint);
+        text.push_str(&report::inert(&exercise.hint));
         text.push('\n');
     }
     if !exercise.spec.is_empty() {
         text.push_str(&format!("\n{}\n", style("Standards:").bold()));
         for link in &exercise.spec {
-            text.push_str(&format!("  {link}\n"));
+            text.push_str(&format!("  {}\n", report::inert(link)));
         }
     }
     text

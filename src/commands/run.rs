@@ -52,7 +52,7 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
             }
             None => {
                 if let Some(message) = &course.final_message {
-                    println!("\n{message}");
+                    println!("\n{}", report::inert(message));
                 }
             }
         }

@@ -1,6 +1,9 @@
 //! What watch mode shows: the verdict on the current exercise, the hint, the course's
 //! progress, the current file as a clickable path, and the keys. Rendering is a pure function
 //! of the app's state, so every change simply redraws.
+//!
+//! Text that came from elsewhere (the course's messages, errors that quote files, what checks
+//! printed) is made inert where it is put on screen (see [`report::inert`]).
 
 use console::style;
 
@@ -29,7 +32,7 @@ fn main_view(app: &App, width: u16) -> String {
     let exercise = &course.exercises[app.state.current];
     let mut out = String::new();
     if let (true, Some(welcome)) = (app.show_welcome, &course.welcome_message) {
-        out.push_str(welcome);
+        out.push_str(&report::inert(welcome));
         out.push_str("\n\n");
     }
     match &app.busy {
@@ -64,12 +67,12 @@ fn main_view(app: &App, width: u16) -> String {
     }
     if let Some(message) = &app.message {
         out.push('\n');
-        out.push_str(message);
+        out.push_str(&report::inert(message));
         out.push('\n');
     }
     if let Some(note) = &app.note {
         out.push('\n');
-        out.push_str(&style(note).dim().to_string());
+        out.push_str(&style(report::inert(note)).dim().to_string());
         out.push('\n');
     }
     out.push('\n');
@@ -220,10 +223,10 @@ pub fn wrap(text: &str, width: usize) -> String {
 }
 
 fn final_view(course: &Course) -> String {
-    let message = course
-        .final_message
-        .as_deref()
-        .unwrap_or("You finished every exercise of the course. Well done!");
+    let message = course.final_message.as_deref().map_or_else(
+        || "You finished every exercise of the course. Well done!".to_string(),
+        report::inert,
+    );
     format!(
         "{}\n\n{message}\n\n{}",
         style("✓ All exercises done!").green().bold(),

@@ -1,10 +1,17 @@
 //! The terminal in watch mode: raw mode for single keys, restored however the program ends
-//! (quit, Ctrl-C, SIGTERM, an error, a panic). The screen is cleared, never purged: what was
+//! (quit, Ctrl-C, SIGTERM, SIGHUP, SIGQUIT, an error, a panic). Nothing a check printed can
+//! change the terminal's state (see [`crate::inert`]), so there is no title or screen to put
+//! back; backlings itself never uses the alternate screen. The screen is cleared, never purged: what was
 //! on it is first scrolled into the learner's scrollback, which stays.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::{cursor, execute, terminal};
+
+/// Watch mode has set the terminal up. Only then is there anything to restore: the other
+/// commands may write to a file or a pipe, where a "show the cursor" sequence does not belong.
+static SET_UP: AtomicBool = AtomicBool::new(false);
 
 /// Raw mode while alive; the terminal as it was once dropped.
 pub struct RawTerminal;
@@ -23,9 +30,12 @@ impl RawTerminal {
         let (_, rows) = size();
         let mut out = std::io::stdout();
         write!(out, "{}", "\n".repeat(usize::from(rows)))?;
+        SET_UP.store(true, Ordering::SeqCst);
+        // From here on, whatever fails, dropping `raw` restores the terminal.
+        let raw = Self;
         terminal::enable_raw_mode()?;
         execute!(out, cursor::Hide)?;
-        Ok(Self)
+        Ok(raw)
     }
 }
 
@@ -35,10 +45,13 @@ impl Drop for RawTerminal {
     }
 }
 
-/// Leaves raw mode and shows the cursor; harmless when the terminal is not in raw mode.
+/// Leaves raw mode and shows the cursor, once, if watch mode set the terminal up: the panic
+/// hook, a signal and the end of watch mode may each call it.
 pub fn restore() {
-    let _ = terminal::disable_raw_mode();
-    let _ = execute!(std::io::stdout(), cursor::Show);
+    if SET_UP.swap(false, Ordering::SeqCst) {
+        let _ = terminal::disable_raw_mode();
+        let _ = execute!(std::io::stdout(), cursor::Show);
+    }
 }
 
 /// Replaces what is on screen with `text` (raw mode needs `\r\n` line ends).

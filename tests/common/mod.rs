@@ -22,6 +22,76 @@ pub const FAILS: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\
 /// An exercise that does not compile.
 pub const BROKEN: &str = "fn main() {\n    let x: u32 = \"not a number\";\n}\n";
 
+/// What a careless or hostile program prints to take over a terminal: a new window title
+/// (OSC 0), the alternate screen (DECSET 1049), a full reset (RIS).
+pub const TAKEOVER: &str = "\x1b]0;PWNED\x07\x1b[?1049h\x1bc";
+
+/// [`TAKEOVER`] as backlings shows it: every control character visible.
+pub const TAKEOVER_SHOWN: &str = "^[]0;PWNED^G^[[?1049h^[c";
+
+/// An exercise whose failing test prints [`TAKEOVER`] between `before` and `after`.
+pub const TEST_PRINTS_TAKEOVER: &str = r#"fn main() {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prints() {
+        println!("before\x1b]0;PWNED\x07\x1b[?1049h\x1bcafter");
+        assert_eq!(1 + 1, 3, "the sum is wrong");
+    }
+}
+"#;
+
+/// A program (`test = false`) that prints [`TAKEOVER`] between `before` and `after`, and
+/// exits successfully.
+pub const PROGRAM_PRINTS_TAKEOVER: &str = r#"fn main() {
+    println!("before\x1b]0;PWNED\x07\x1b[?1049h\x1bcafter");
+}
+"#;
+
+/// A program (`test = false`) that writes bytes as a gzip or DNS exercise might, then fails:
+/// a gzip header, ESC [ 2 J, the C1 control CSI (U+009B) in UTF-8, a bell, a backspace,
+/// bytes that are not UTF-8, a lone carriage return, DEL and a right-to-left override.
+pub const PROGRAM_PRINTS_BYTES: &str = r#"use std::io::Write;
+
+fn main() {
+    let bytes = b"gzip \x1f\x8b\x08\x00 clear \x1b[2J c1 \xc2\x9b2J bell \x07 bs \x08 \
+                  invalid \xff\xfe cr \rX del \x7f rlo \xe2\x80\xae end\n";
+    std::io::stdout().write_all(bytes).unwrap();
+    std::process::exit(1);
+}
+"#;
+
+/// [`PROGRAM_PRINTS_BYTES`]'s bytes as backlings shows them.
+pub const BYTES_SHOWN: &str = "gzip ^_\u{fffd}^H^@ clear ^[[2J c1 <U+009B>2J bell ^G bs ^H invalid \u{fffd}\u{fffd} cr ^MX del ^? rlo <U+202E> end";
+
+/// Panics unless `bytes` are safe to print on a terminal: UTF-8 with no control character
+/// other than line feed and tab (no escape, no C1 control, no carriage return, no DEL) and
+/// no bidirectional override. Colour sequences pass only if `colour` says so.
+pub fn assert_inert(bytes: &[u8], colour: bool) {
+    let text = std::str::from_utf8(bytes).expect("what backlings prints is UTF-8");
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if colour && rest.starts_with("\x1b[") {
+            let end = rest[2..]
+                .find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'))
+                .map(|i| i + 2);
+            if let Some(end) = end.filter(|&end| rest[end..].starts_with('m')) {
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let control = c.is_control() && c != '\n' && c != '\t';
+        assert!(
+            !(control || bidi),
+            "{c:?} reached the terminal, at byte {} of:\n{text}",
+            text.len() - rest.len()
+        );
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
 /// One exercise of a fixture course.
 pub struct Ex<'a> {
     pub name: &'a str,

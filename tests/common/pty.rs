@@ -215,6 +215,21 @@ impl Watch {
         self.lock().parser.screen().hide_cursor()
     }
 
+    /// Whether the terminal shows its alternate screen (as full-screen programs do).
+    pub fn on_alternate_screen(&self) -> bool {
+        self.lock().parser.screen().alternate_screen()
+    }
+
+    /// The window title last set by what backlings wrote (OSC 0 or 2), if any was.
+    pub fn window_title(&self) -> Option<String> {
+        let raw = self.raw();
+        let seen = self.lock();
+        let (rows, columns) = seen.parser.screen().size();
+        let mut replay = vt100::Parser::new_with_callbacks(rows, columns, 0, TitleSpy::default());
+        replay.process(&raw);
+        replay.callbacks().title.clone()
+    }
+
     /// Changes the terminal's size, as a person dragging the window's corner does.
     pub fn resize(&mut self, columns: u16, rows: u16) {
         self.lock().parser.set_size(nonzero(rows), nonzero(columns));
@@ -313,6 +328,18 @@ pub fn content_id(content: &str) -> String {
     let mut hasher = DefaultHasher::new();
     content.as_bytes().hash(&mut hasher);
     format!("{:016x}", hasher.finish())
+}
+
+/// Records the window titles a terminal is asked to show.
+#[derive(Default)]
+struct TitleSpy {
+    title: Option<String>,
+}
+
+impl vt100::Callbacks for TitleSpy {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.title = Some(String::from_utf8_lossy(title).into_owned());
+    }
 }
 
 fn squeeze(text: &str) -> String {

@@ -2,7 +2,7 @@
 //! scrollback kept, colour only when wanted, readable when narrow.
 
 use crate::common::pty::{Start, Watch};
-use crate::common::{Ex, FAILS, TestCourse};
+use crate::common::{Ex, FAILS, PASSES, TestCourse};
 
 fn course() -> TestCourse {
     TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", FAILS)])
@@ -10,7 +10,7 @@ fn course() -> TestCourse {
 
 /// Starts watch mode (debug builds panic on `p`), ends it with `end`, and checks that the
 /// terminal is back in line mode with its cursor shown. Returns how backlings exited.
-fn ended_by(end: impl FnOnce(&mut Watch)) -> (std::process::ExitStatus, Watch) {
+fn ended_by(end: impl FnOnce(&TestCourse, &mut Watch)) -> (std::process::ExitStatus, Watch) {
     let course = course();
     let mut watch = Watch::start_with(
         &course,
@@ -26,7 +26,7 @@ fn ended_by(end: impl FnOnce(&mut Watch)) -> (std::process::ExitStatus, Watch) {
     assert!(!watch.terminal_is_cooked(), "watch mode reads single keys");
     assert!(watch.cursor_hidden());
 
-    end(&mut watch);
+    end(&course, &mut watch);
     let status = watch.expect_exit();
     assert!(watch.terminal_is_cooked(), "the terminal is restored");
     assert!(!watch.cursor_hidden(), "the cursor is shown again");
@@ -35,25 +35,47 @@ fn ended_by(end: impl FnOnce(&mut Watch)) -> (std::process::ExitStatus, Watch) {
 
 #[test]
 fn q_restores_the_terminal() {
-    let (status, _) = ended_by(|watch| watch.press("q"));
+    let (status, _) = ended_by(|_, watch| watch.press("q"));
     assert_eq!(status.code(), Some(0));
 }
 
 #[test]
 fn ctrl_c_restores_the_terminal() {
-    let (status, _) = ended_by(|watch| watch.press("\x03"));
+    let (status, _) = ended_by(|_, watch| watch.press("\x03"));
     assert_eq!(status.code(), Some(0));
 }
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let (status, _) = ended_by(|watch| watch.signal(libc::SIGTERM));
+    let (status, _) = ended_by(|_, watch| watch.signal(libc::SIGTERM));
     assert_eq!(status.code(), Some(128 + libc::SIGTERM));
 }
 
 #[test]
+fn sighup_and_sigquit_restore_the_terminal() {
+    for signal in [libc::SIGHUP, libc::SIGQUIT] {
+        let (status, _) = ended_by(|_, watch| watch.signal(signal));
+        assert_eq!(status.code(), Some(128 + signal));
+    }
+}
+
+#[test]
+fn an_error_that_ends_watch_mode_restores_the_terminal_and_is_readable() {
+    // Progress cannot be recorded once .backlings is a file: solving the exercise ends watch
+    // mode with that error.
+    let (status, mut watch) = ended_by(|course, watch| {
+        std::fs::remove_dir_all(course.file(".backlings")).unwrap();
+        course.write(".backlings", "not a directory");
+        course.write(&TestCourse::exercise("first"), PASSES);
+        watch.expect_exit();
+    });
+    assert_eq!(status.code(), Some(2));
+    watch.expect("error: could not");
+}
+
+#[test]
 fn a_panic_restores_the_terminal_and_its_message_is_readable() {
-    let (status, mut watch) = ended_by(|watch| watch.press("p"));
+    let (status, mut watch) = ended_by(|_, watch| watch.press("p"));
     assert_eq!(status.code(), Some(101));
     watch.expect("BACKLINGS_PANIC_KEY=p was pressed");
 }
