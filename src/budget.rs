@@ -3,22 +3,35 @@
 //! check of that exercise costs. A solution over budget makes every save of its exercise slow.
 //!
 //! The rustc command comes from the recipe cargo's own build left (see [`crate::direct`]).
-//! Times are kept in `.backlings/compile-times.json` by the solution's content and command, so
-//! a second `dev check` measures only what changed.
+//!
+//! The verdict must not depend on how busy the machine is, so no clock decides it. A compile's
+//! cost is the CPU time rustc used (from `wait4`), which other processes inflate far less than
+//! the time on the clock, and it is divided by the CPU time of a fixed reference compile
+//! measured in the same run, with the same rustc, on the same machine: what is left is a ratio
+//! that neither load nor a faster machine changes much. Multiplied by the reference compile's
+//! time on the reference machine (an idle 2-core machine, see [`REFERENCE_SECS`]), it reads as
+//! seconds there, the unit of the budget. A solution found over budget is measured again, each
+//! time beside a fresh reference compile, and the lowest ratio counts.
+//!
+//! Costs within budget are kept in `.backlings/compile-times.json` by the solution's content
+//! and command, so a second `dev check` measures only what changed. A cost over budget is never
+//! kept: it is measured again on the next run, so one measurement on a busy machine cannot
+//! fail a course for good.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::cargo::{self, Mode};
 use crate::direct::Recipe;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exercise::{Exercise, Variant};
 use crate::manifest::ExercisePackage;
-use crate::process::Cancel;
+use crate::process::{self, Cancel};
 use crate::state::{self, DATA_DIR};
 
 const TIMES_FILE: &str = "compile-times.json";
@@ -36,6 +49,14 @@ struct Measured {
 /// Compiles of a solution over budget, at most: the best one counts, so that one compile
 /// slowed by something else on the machine is not reported.
 const TRIES: usize = 3;
+
+/// The reference compile: a short std-only exercise with tests.
+const REFERENCE_SOURCE: &str = include_str!("templates/compile_reference.rs");
+
+/// Seconds the reference compile takes on the reference machine (2 cores, idle, rustc 1.95),
+/// measured as `dev check` compiles it (`rustc --test`, no debug info). Change it only with
+/// the reference source, measured again.
+const REFERENCE_SECS: f64 = 0.22;
 
 /// The from-scratch compile time of each solution of `exercises` (which must have built),
 /// by exercise name. A solution whose time cannot be measured is left out.
@@ -62,7 +83,7 @@ pub fn measure(
         .unwrap_or_default();
     let mut measured = HashMap::new();
     let mut changed = false;
-    let mut announced = false;
+    let mut reference: Option<Reference> = None;
     for exercise in exercises {
         let bin = exercise.bin_name(Variant::Solution);
         let Some(recipe) = recipes.get(&bin) else {
@@ -73,23 +94,28 @@ pub fn measure(
         };
         let key = format!("{:016x}", key(&source, recipe));
         let known = times.0.get(&bin).filter(|m| m.key == key).map(|m| m.secs);
-        if known.is_none() && !announced {
-            announced = true;
-            eprintln!(
-                "Timing how long new or changed solutions take to compile from scratch (compile budget)…"
-            );
-        }
         let secs = match known {
             Some(secs) => secs,
-            None => match best_time(root, recipe, budget)? {
-                Some(time) => {
+            None => {
+                let reference = match &mut reference {
+                    Some(reference) => reference,
+                    None => {
+                        eprintln!(
+                            "Measuring what new or changed solutions cost to compile from scratch (compile budget)…"
+                        );
+                        reference.insert(Reference::new(recipe.program())?)
+                    }
+                };
+                let Some(cost) = best_cost(root, recipe, reference, budget)? else {
+                    continue;
+                };
+                let secs = cost.as_secs_f64();
+                if cost <= budget {
                     changed = true;
-                    let secs = time.as_secs_f64();
                     times.0.insert(bin.clone(), Measured { key, secs });
-                    secs
                 }
-                None => continue,
-            },
+                secs
+            }
         };
         measured.insert(exercise.name.clone(), Duration::from_secs_f64(secs));
     }
@@ -136,20 +162,85 @@ fn recipes_for(
     Ok(recipes)
 }
 
-/// The from-scratch compile time of `recipe`, compiled again (up to [`TRIES`] times) while it
-/// is over `budget`.
-fn best_time(root: &Path, recipe: &Recipe, budget: Duration) -> Result<Option<Duration>> {
-    let mut best: Option<Duration> = None;
-    for _ in 0..TRIES {
-        let Some(time) = recipe.time_from_scratch(root)? else {
-            return Ok(None);
+/// The reference compile, ready to be measured.
+struct Reference {
+    dir: tempfile::TempDir,
+    rustc: String,
+    /// The lowest CPU time measured so far.
+    best: Duration,
+}
+
+impl Reference {
+    /// Writes the reference source and measures its compile once with `rustc`.
+    fn new(rustc: &str) -> Result<Self> {
+        let dir = tempfile::tempdir()
+            .map_err(|e| Error::io("create", Path::new("a temporary directory"), e))?;
+        let source = dir.path().join("compile_reference.rs");
+        std::fs::write(&source, REFERENCE_SOURCE).map_err(|e| Error::io("write", &source, e))?;
+        let mut reference = Self {
+            dir,
+            rustc: rustc.to_string(),
+            best: Duration::MAX,
         };
-        let best = best.insert(best.map_or(time, |b| b.min(time)));
-        if *best <= budget {
+        reference.measure()?;
+        Ok(reference)
+    }
+
+    /// Compiles the reference once more; returns its CPU time.
+    fn measure(&mut self) -> Result<Duration> {
+        let mut command = Command::new(&self.rustc);
+        command
+            .args(["--edition", "2021", "--crate-type", "bin", "--test"])
+            .args(["-C", "debuginfo=0", "--out-dir", "out"])
+            .arg("compile_reference.rs")
+            .current_dir(self.dir.path());
+        let (success, cpu) = process::run_for_cpu_time(&command)
+            .map_err(|e| Error::usage(format!("could not run {}: {e}", self.rustc)))?;
+        if !success || cpu.is_zero() {
+            return Err(Error::usage(format!(
+                "the compile budget's reference program did not compile with {}.\n  \
+                 Turn the budget off with --compile-budget 0, and report this as a bug.",
+                self.rustc
+            )));
+        }
+        self.best = self.best.min(cpu);
+        Ok(cpu)
+    }
+
+    /// `cpu`, measured beside a reference compile that took `reference`, in seconds of the
+    /// reference machine.
+    fn normalise(cpu: Duration, reference: Duration) -> Duration {
+        Duration::from_secs_f64(cpu.as_secs_f64() / reference.as_secs_f64() * REFERENCE_SECS)
+    }
+}
+
+/// What `recipe` costs to compile from scratch, in seconds of the reference machine. The first
+/// compile is set against the fastest reference compile so far; a cost within reach of the
+/// budget (over half of it, where load could tip the verdict) is measured again beside a fresh
+/// reference compile, up to [`TRIES`] times while it stays over budget, and the lowest ratio
+/// counts. `None` when it does not compile.
+fn best_cost(
+    root: &Path,
+    recipe: &Recipe,
+    reference: &mut Reference,
+    budget: Duration,
+) -> Result<Option<Duration>> {
+    let Some(cpu) = recipe.cpu_time_from_scratch(root)? else {
+        return Ok(None);
+    };
+    let mut best = Reference::normalise(cpu, reference.best);
+    for attempt in 0..TRIES {
+        let settled = if attempt == 0 { budget / 2 } else { budget };
+        if best <= settled {
             break;
         }
+        let beside = reference.measure()?;
+        let Some(cpu) = recipe.cpu_time_from_scratch(root)? else {
+            return Ok(None);
+        };
+        best = best.min(Reference::normalise(cpu, beside));
     }
-    Ok(best)
+    Ok(Some(best))
 }
 
 fn key(source: &[u8], recipe: &Recipe) -> u64 {

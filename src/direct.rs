@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -172,10 +172,10 @@ impl Recipe {
         self.build_env == build_env() && stamp_matches(&self.stamp)
     }
 
-    /// How long the command takes without incremental caches, into a scratch directory (the
-    /// build's own artifacts stay as they are): what a learner's first check of the file
+    /// The CPU time the command takes without incremental caches, into a scratch directory
+    /// (the build's own artifacts stay as they are): what a learner's first check of the file
     /// costs. `None` when it does not compile.
-    pub fn time_from_scratch(&self, root: &Path) -> Result<Option<Duration>> {
+    pub fn cpu_time_from_scratch(&self, root: &Path) -> Result<Option<Duration>> {
         let scratch = tempfile::tempdir()
             .map_err(|e| Error::io("create", Path::new("a temporary directory"), e))?;
         let mut args = Vec::with_capacity(self.args.len());
@@ -197,17 +197,19 @@ impl Recipe {
                 _ => args.push(arg.clone()),
             }
         }
-        let started = Instant::now();
-        let status = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .args(&args)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+            .current_dir(root);
+        let (success, cpu) = process::run_for_cpu_time(&command)
             .map_err(|e| Error::usage(format!("could not run {}: {e}", self.program)))?;
-        Ok(status.success().then(|| started.elapsed()))
+        Ok(success.then_some(cpu))
+    }
+
+    /// The compiler this recipe runs.
+    pub fn program(&self) -> &str {
+        &self.program
     }
 
     /// Compiles the test harness of the bin with rustc directly. `None` when the result

@@ -177,9 +177,13 @@ fn the_compile_budget_reports_slow_solutions_and_measures_each_version_once() {
         .assert()
         .code(1)
         .stdout(predicate::str::is_match(
-            "✗ first: the solution takes [0-9.]+ s to compile from scratch, over the budget of 0.001 s",
+            "✗ first: the solution takes [0-9.]+ s to compile from scratch, over the budget of 0.001 s \\(seconds of an idle 2-core machine",
         )
         .unwrap());
+    // A cost over budget is never kept: a busy moment must not fail the course for good.
+    let kept =
+        std::fs::read_to_string(course.file(".backlings/compile-times.json")).unwrap_or_default();
+    assert!(!kept.contains("first_sol"), "{kept}");
     let json = course
         .backlings(&[
             "dev",

@@ -16,7 +16,7 @@ use crate::formats::{self, FileResult};
 use crate::manifest::ExercisePackage;
 use crate::report;
 use crate::results::{Status, TestCase};
-use crate::{Batch, budget};
+use crate::{Batch, budget, guard};
 
 pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch) -> Result<i32> {
     let (course, package) = load_course()?;
@@ -27,6 +27,9 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
     };
     let mut reporting = Reporting::new(batch, color);
     reporting.keep_recipes = budget.is_some();
+    if verbose && let Some(why) = guard::network_isolation_unavailable() {
+        eprintln!("note: code under test runs with the network here: {why}");
+    }
     let exercises = selected(&course, batch.partition);
     let owns_course = batch.partition.is_none_or(|p| p.owns_course_problems());
     let mut problems = if owns_course {
@@ -206,8 +209,9 @@ fn course_file_result(problems: &[(String, String)]) -> FileResult {
 
 fn over_budget(time: Duration, budget: Duration) -> String {
     format!(
-        "the solution takes {:.2} s to compile from scratch, over the budget of {} s: every \
-         first check of the exercise is that slow (shrink it, or raise compile_budget_secs in info.toml)",
+        "the solution takes {:.2} s to compile from scratch, over the budget of {} s (seconds of \
+         an idle 2-core machine, from its CPU time beside a reference compile): every first \
+         check of the exercise is that slow (shrink it, or raise compile_budget_secs in info.toml)",
         time.as_secs_f64(),
         budget.as_secs_f64()
     )
