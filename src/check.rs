@@ -6,7 +6,7 @@
 //! too, so a save costs one compile), run the binaries ourselves in parallel under their time
 //! limits, then clippy the ones that must be clippy-clean.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;
@@ -17,9 +17,10 @@ use crate::cargo::{self, Build, Mode, ProgressFn};
 use crate::compiled::{self, Ledger};
 use crate::course::Course;
 use crate::direct::Recipe;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exercise::{Exercise, Variant};
 use crate::failures::KnownFailure;
+use crate::files::{self, Lock};
 use crate::guard::{self, Limits, Sandbox};
 use crate::libtest::{self, TestCounts};
 use crate::manifest::ExercisePackage;
@@ -132,6 +133,7 @@ pub fn check_all(
             .map(Item::bin)
             .collect()
     };
+    let _locks = lock_bins(&package.target_dir, items)?;
     // Read before building: the verdict is about these bytes.
     let sources: Vec<Source> = items
         .iter()
@@ -223,6 +225,19 @@ pub fn check_all(
     Ok(outcomes)
 }
 
+/// Takes the lock of every bin of `items`, in one order so that two processes cannot wait
+/// for each other. Two backlings processes checking the same file at once (watch mode, and
+/// `run` in another terminal) would otherwise build a binary over the one the other is
+/// starting ("Text file busy"); with the locks, one check waits for the other.
+fn lock_bins(target_dir: &Path, items: &[Item]) -> Result<Vec<Lock>> {
+    let dir = target_dir.join("locks");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+    let bins: BTreeSet<String> = items.iter().map(Item::bin).collect();
+    bins.iter()
+        .map(|bin| Ok(Lock::exclusive(&dir.join(format!("{bin}.lock")))?))
+        .collect()
+}
+
 /// What a check knows of a file before building it.
 struct Source {
     /// The hash of its bytes (see [`compiled`]); `None` when it cannot be read.
@@ -234,7 +249,7 @@ struct Source {
 impl Source {
     fn read(root: &Path, item: &Item) -> Self {
         let path = root.join(item.exercise.variant_path(item.variant));
-        match std::fs::read(path) {
+        match files::read(&path) {
             Ok(bytes) => Self {
                 hash: Some(compiled::content_hash(&bytes)),
                 declared_tests: results::declared_tests(&String::from_utf8_lossy(&bytes)).len(),

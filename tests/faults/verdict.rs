@@ -196,3 +196,36 @@ fn a_course_copied_with_its_build_directory_checks_its_own_files() {
         .code(1)
         .stdout(predicate::str::contains("the sum is wrong"));
 }
+
+#[test]
+fn checks_of_one_exercise_racing_each_other_all_get_its_verdict() {
+    // Watch mode and `run` in another terminal may check one file at the same moment: each
+    // must get the verdict, none "Text file busy" from the other's build.
+    let course = TestCourse::new(&[Ex::new("raced", PASSES)]);
+    for round in 0..3 {
+        course.write(
+            &TestCourse::exercise("raced"),
+            &format!("{PASSES}// round {round}\n"),
+        );
+        let racers: Vec<std::process::Child> = (0..3)
+            .map(|_| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("backlings"))
+                    .current_dir(course.path())
+                    .args(["run", "raced"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for racer in racers {
+            let output = racer.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}{}",
+                stdout(&output),
+                crate::common::stderr(&output)
+            );
+        }
+    }
+}
