@@ -150,4 +150,21 @@ fn finishing_an_exercise_writes_its_solution_and_reset_works_without_git() {
         read(course.join(".backlings/backups/intro_status_line.1.rs")),
         read(checkout().join(solution))
     );
+
+    // A solution that cannot be written (its folder is a link to nowhere) costs a warning,
+    // never the verdict or the progress it earned.
+    let exercise = "exercises/01_http/http_request_line.rs";
+    let solution = "solutions/01_http/http_request_line.rs";
+    std::fs::write(course.join(exercise), read(checkout().join(solution))).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/solutions", course.join("solutions/01_http"))
+        .unwrap();
+    backlings(&course, &["run", "http_request_line"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("http_request_line is done!"))
+        .stderr(predicate::str::contains("warning: could not"));
+    backlings(&course, &["list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"(?m)^.*http_request_line.*done").unwrap());
 }

@@ -31,9 +31,13 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     .pop()
     .expect("one item, one outcome");
     let done = outcome.verdict == Verdict::Done;
-    if done {
-        bundled::reveal_solution(&course, exercise)?;
-    }
+    // Written before the report, which points at it; a failure to write it is only a warning,
+    // after the verdict and the progress it earned.
+    let revealed = if done {
+        bundled::reveal_solution(&course, exercise)
+    } else {
+        Ok(())
+    };
     print!(
         "{}",
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
@@ -58,5 +62,8 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
         }
     }
     state.save(&course)?;
+    if let Err(e) = revealed {
+        eprintln!("warning: {}", e.message);
+    }
     Ok(if done { 0 } else { 1 })
 }
