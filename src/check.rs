@@ -70,9 +70,17 @@ pub enum Verdict {
     ClippyWarnings,
     /// A newer check replaced this one.
     Cancelled,
+    /// It could not be built for want of disk space: nothing is known about the code.
+    DiskFull,
 }
 
 impl Verdict {
+    /// Whether the check learned something about the code, so that progress may be recorded:
+    /// not when it was cancelled or could not build for want of disk space.
+    pub fn is_conclusive(self) -> bool {
+        !matches!(self, Verdict::Cancelled | Verdict::DiskFull)
+    }
+
     /// A few words for one-line reports.
     pub fn summary(self) -> &'static str {
         match self {
@@ -84,6 +92,7 @@ impl Verdict {
             Verdict::OutOfMemory => "used too much memory",
             Verdict::ClippyWarnings => "clippy warnings",
             Verdict::Cancelled => "cancelled",
+            Verdict::DiskFull => "not checked: the disk is full",
         }
     }
 }
@@ -161,7 +170,6 @@ pub fn check_all(
         options,
     )?;
 
-    let package_dir = package.manifest_path.parent().unwrap_or(&course.root);
     let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
@@ -179,7 +187,7 @@ pub fn check_all(
                         &programs_build
                     };
                     let declared = sources[i].declared_tests;
-                    let outcome = run_one(item, declared, build, package_dir, options);
+                    let outcome = run_one(item, declared, build, package, options);
                     *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
                 }
             });
@@ -430,9 +438,11 @@ fn run_one(
     item: &Item,
     declared_tests: usize,
     build: &Build,
-    package_dir: &Path,
+    package: &ExercisePackage,
     options: &Options,
 ) -> Outcome {
+    let target_dir = &package.target_dir;
+    let package_dir = package.manifest_path.parent().unwrap_or(Path::new("."));
     let bin = item.bin();
     let exercise = item.exercise;
     let mut outcome = Outcome {
@@ -447,8 +457,12 @@ fn run_one(
         return outcome;
     }
     let Some(executable) = build.executables.get(&bin) else {
-        outcome.verdict = Verdict::CompileError;
         outcome.diagnostics = build.failure_text(&bin);
+        outcome.verdict = if out_of_space(&outcome.diagnostics, target_dir) {
+            Verdict::DiskFull
+        } else {
+            Verdict::CompileError
+        };
         return outcome;
     };
 
@@ -543,6 +557,43 @@ fn judge(
             },
         },
     }
+}
+
+/// Free space below which a failed build is put down to the disk: linking one exercise
+/// writes tens of MiB.
+const LOW_SPACE: u64 = 100 * 1024 * 1024;
+
+/// Whether a build that left no binary failed for want of disk space rather than because of
+/// the code: the system said so, or the drive of the build directory is nearly full and no
+/// error points into a source file (a linker killed by SIGBUS on a full disk says nothing
+/// about space).
+fn out_of_space(failure: &str, target_dir: &Path) -> bool {
+    let plain = console::strip_ansi_codes(failure);
+    let said_so = [
+        "No space left on device",
+        "os error 28",
+        "Disk quota exceeded",
+    ]
+    .iter()
+    .any(|words| plain.contains(words));
+    let points_at_code = plain
+        .lines()
+        .any(|line| line.trim_start().starts_with("--> "));
+    said_so || (!points_at_code && free_space(target_dir).is_some_and(|free| free < LOW_SPACE))
+}
+
+/// Bytes free for an unprivileged user on the drive of `dir` (or of its closest existing
+/// ancestor).
+fn free_space(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let existing = dir.ancestors().find(|d| d.exists())?;
+    let path = std::ffi::CString::new(existing.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs fills a zeroed struct for a NUL-terminated path.
+    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
+        return None;
+    }
+    Some(stats.f_bavail as u64 * stats.f_frsize as u64)
 }
 
 /// A signal's usual name, for people.

@@ -190,7 +190,12 @@ fn main() {
     match result {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("{} {}", console::style("error:").red().bold(), e.message);
+            // Messages may quote course files (a broken line of info.toml): shown inert.
+            let mut message = inert::text(&e.message, inert::Colour::Strip);
+            if formats::on_github_actions() {
+                message = formats::inert_for_actions(&message);
+            }
+            eprintln!("{} {message}", console::style("error:").red().bold());
             std::process::exit(e.exit_code);
         }
     }

@@ -141,6 +141,15 @@ pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &
                 style("✗").yellow().bold()
             ));
         }
+        Verdict::DiskFull => {
+            push_block(&mut text, &outcome.diagnostics);
+            text.push_str(&format!(
+                "{} {name} could not be built: the disk is full. Free some space (old build \
+                 directories such as target/ are often large), then save again. Your progress \
+                 is unchanged.\n",
+                style("✗").red().bold()
+            ));
+        }
         Verdict::Cancelled => {
             text.push_str(&format!("{name}: check cancelled.\n"));
         }

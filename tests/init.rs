@@ -156,8 +156,7 @@ fn finishing_an_exercise_writes_its_solution_and_reset_works_without_git() {
     let exercise = "exercises/01_http/http_request_line.rs";
     let solution = "solutions/01_http/http_request_line.rs";
     std::fs::write(course.join(exercise), read(checkout().join(solution))).unwrap();
-    std::os::unix::fs::symlink("/nonexistent/solutions", course.join("solutions/01_http"))
-        .unwrap();
+    std::os::unix::fs::symlink("/nonexistent/solutions", course.join("solutions/01_http")).unwrap();
     backlings(&course, &["run", "http_request_line"])
         .assert()
         .success()

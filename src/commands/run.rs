@@ -43,7 +43,9 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
     );
 
-    state.set_done(&exercise.name, done);
+    if outcome.verdict.is_conclusive() {
+        state.set_done(&exercise.name, done);
+    }
     if done && index == state.current {
         match state.next_pending(&course, index) {
             Some(next) => {

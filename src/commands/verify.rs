@@ -26,7 +26,9 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
         if done && let Err(e) = bundled::reveal_solution(&course, exercise) {
             unwritten.push(e.message);
         }
-        state.set_done(&exercise.name, done);
+        if outcome.verdict.is_conclusive() {
+            state.set_done(&exercise.name, done);
+        }
         if reporting.human() {
             let detail = if done { "" } else { outcome.verdict.summary() };
             println!("{}", report::line(done, &exercise.name, detail));

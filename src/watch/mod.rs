@@ -354,7 +354,7 @@ impl App {
         if done {
             self.reveal_solution(running.index);
         }
-        if self.state.is_done(&name) != done {
+        if outcome.verdict.is_conclusive() && self.state.is_done(&name) != done {
             self.state.set_done(&name, done);
             self.state.save(&self.course)?;
         }
@@ -391,8 +391,10 @@ impl App {
             if done {
                 self.reveal_solution(index);
             }
-            self.state
-                .set_done(&self.course.exercises[index].name, done);
+            if outcome.verdict.is_conclusive() {
+                self.state
+                    .set_done(&self.course.exercises[index].name, done);
+            }
         }
         self.state.save(&self.course)?;
         let done = self.state.done_count();

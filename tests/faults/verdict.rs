@@ -1,6 +1,7 @@
 //! A verdict nobody can fake: it is about the bytes on disk, and a test run passes only when the
 //! test harness accounted for every test of the file.
 
+use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use predicates::prelude::*;
@@ -228,4 +229,43 @@ fn checks_of_one_exercise_racing_each_other_all_get_its_verdict() {
             );
         }
     }
+}
+
+#[test]
+fn a_full_disk_is_no_verdict_on_the_code() {
+    let course = TestCourse::new(&[Ex::new("full", FAILS)]);
+    let exercise = TestCourse::exercise("full");
+    course.write(&exercise, PASSES);
+    course.backlings(&["run", "full"]).assert().success();
+    // A tiny file system over the build directory, in a mount namespace of the check's own:
+    // the next build runs out of space.
+    let mounts = Command::new("unshare")
+        .args(["-U", "-r", "-m", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounts {
+        eprintln!("skipped: this kernel lets no user mount a file system");
+        return;
+    }
+    course.write(&exercise, &format!("{PASSES}// edited\n"));
+    let script = format!(
+        "mount -t tmpfs -o size=2m tmpfs target && exec {} run full",
+        assert_cmd::cargo::cargo_bin("backlings").display()
+    );
+    let output = Command::new("unshare")
+        .args(["-U", "-r", "-m", "sh", "-c", &script])
+        .current_dir(course.path())
+        .output()
+        .unwrap();
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("full could not be built: the disk is full"),
+        "{out}"
+    );
+    assert!(!out.contains("does not compile"), "{out}");
+    course
+        .backlings(&["list"])
+        .assert()
+        .stdout(predicate::str::is_match(r"(?m)full\s+done").unwrap());
 }
