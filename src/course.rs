@@ -476,6 +476,26 @@ mod tests {
     }
 
     #[test]
+    fn memory_limits_default_to_a_gib_and_an_exercise_may_set_its_own() {
+        assert_eq!(
+            parse(ONE).unwrap().exercises[0].memory_mb,
+            DEFAULT_MEMORY_MB
+        );
+        let course_wide = ONE.replace(
+            "format_version = 1\n",
+            "format_version = 1\nmemory_mb = 256\n",
+        );
+        assert_eq!(parse(&course_wide).unwrap().exercises[0].memory_mb, 256);
+        let own = format!("{course_wide}memory_mb = 2048\n");
+        assert_eq!(parse(&own).unwrap().exercises[0].memory_mb, 2048);
+        let msg = error(&format!("{ONE}memory_mb = 8\n"));
+        assert!(
+            msg.starts_with("info.toml:6:13: invalid memory_mb 8"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn timeouts_must_be_positive() {
         let msg = error(&format!("{ONE}timeout = 0\n"));
         assert!(
