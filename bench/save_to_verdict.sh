@@ -34,7 +34,7 @@ for name in "${names[@]}"; do
   python3 - "$name" "$floor" <<'PY'
 import json, shlex, sys
 name, out = sys.argv[1], sys.argv[2]
-r = json.load(open(f".backlings/recipes/{name}.json"))
+r = json.load(open(f"target/backlings/recipes/{name}.json"))
 env = " ".join(f"{k}={shlex.quote(v)}" for k, v in r["env"])
 cmd = " ".join(shlex.quote(a) for a in [r["program"], *r["args"]])
 open(out, "w").write(f"{env} {cmd} 2>/dev/null\ncd course && {shlex.quote(r['executable'])} -q >/dev/null 2>&1\n")

@@ -21,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::cargo::{Build, Diagnostic, PathCleaner};
 use crate::error::{Error, Result};
 use crate::guard::Sandbox;
+use crate::manifest;
 use crate::process::{self, Cancel, Streams};
-use crate::state::{self, DATA_DIR};
+use crate::state;
 
 /// Environment variables that change what cargo would pass to rustc. Not `CARGO` (which
 /// cargo binary runs; the rustc it would run is stamped) nor what `cargo run` sets for
@@ -74,7 +75,7 @@ fn stamp_matches(stamp: &Stamp) -> bool {
 
 /// Where the recipe of `bin` is kept.
 fn recipe_path(root: &Path, bin: &str) -> PathBuf {
-    root.join(DATA_DIR)
+    manifest::build_dir(root)
         .join("recipes")
         .join(format!("{bin}.json"))
 }
@@ -157,7 +158,7 @@ impl Recipe {
     /// Keeps the recipe for the next check. A failure only costs speed, so it is ignored.
     pub fn save(&self, root: &Path) {
         if let Ok(json) = serde_json::to_vec(self) {
-            let _ = std::fs::create_dir_all(root.join(DATA_DIR).join("recipes"));
+            let _ = std::fs::create_dir_all(manifest::build_dir(root).join("recipes"));
             let _ = state::write_atomically(&recipe_path(root, &self.bin), &json);
         }
     }

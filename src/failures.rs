@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::cargo::{Build, Diagnostic};
 use crate::compiled;
 use crate::direct::{self, Recipe};
-use crate::state::{self, DATA_DIR};
+use crate::manifest;
+use crate::state;
 
 /// A bin whose compilation failed, and everything that failure depends on.
 #[derive(Serialize, Deserialize)]
@@ -33,7 +34,7 @@ pub struct KnownFailure {
 
 fn path(root: &Path, bin: &str, test: bool) -> PathBuf {
     let kind = if test { "test" } else { "bin" };
-    root.join(DATA_DIR)
+    manifest::build_dir(root)
         .join("failures")
         .join(format!("{bin}.{kind}.json"))
 }

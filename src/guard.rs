@@ -85,57 +85,68 @@ pub fn run_if_asked() {
 }
 
 /// `command`, to be run under the guard. Its program, arguments, environment changes and
-/// directory carry over; stdio is the caller's to set on the returned command.
+/// directory carry over; stdio is the caller's to set on the returned command. The guard
+/// itself runs in backlings' environment and hands the changes to the command only (a rustc
+/// command's `LD_LIBRARY_PATH` would slow the guard's own start).
 pub fn wrap(command: &Command, sandbox: Sandbox) -> Command {
     if !AVAILABLE {
-        return clone_command(command, command.get_program(), Vec::new());
+        let mut direct = Command::new(command.get_program());
+        direct.args(command.get_args());
+        for (key, value) in command.get_envs() {
+            match value {
+                Some(value) => direct.env(key, value),
+                None => direct.env_remove(key),
+            };
+        }
+        if let Some(dir) = command.get_current_dir() {
+            direct.current_dir(dir);
+        }
+        return direct;
     }
-    let mut guard_args: Vec<OsString> = vec![
-        GUARD_ARG.into(),
-        "--parent".into(),
-        std::process::id().to_string().into(),
-    ];
+    let mut guard = Command::new(SELF_EXE);
+    guard
+        .args([GUARD_ARG, "--parent"])
+        .arg(std::process::id().to_string());
     if let Some(limits) = sandbox.limits {
-        guard_args.extend([
-            "--memory-mb".into(),
-            limits.memory_mb.to_string().into(),
-            "--file-mb".into(),
-            limits.file_mb.to_string().into(),
-            "--processes".into(),
-            limits.processes.to_string().into(),
-        ]);
+        guard
+            .arg("--memory-mb")
+            .arg(limits.memory_mb.to_string())
+            .arg("--file-mb")
+            .arg(limits.file_mb.to_string())
+            .arg("--processes")
+            .arg(limits.processes.to_string());
     }
     if sandbox.isolate_network {
-        guard_args.push("--isolate-network".into());
+        guard.arg("--isolate-network");
     }
-    guard_args.push("--".into());
-    guard_args.push(command.get_program().to_owned());
-    clone_command(command, OsStr::new(SELF_EXE), guard_args)
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => {
+                let mut assignment = key.to_owned();
+                assignment.push("=");
+                assignment.push(value);
+                guard.arg("--env").arg(assignment)
+            }
+            None => guard.arg("--unset").arg(key),
+        };
+    }
+    guard
+        .arg("--")
+        .arg(command.get_program())
+        .args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        guard.current_dir(dir);
+    }
+    guard
 }
 
 /// The running binary, even when the file was replaced or deleted since it started (a
 /// `cargo install` during watch mode).
 const SELF_EXE: &str = "/proc/self/exe";
 
-/// A new command running `program` with `leading` then `command`'s arguments, and `command`'s
-/// environment changes and directory.
-fn clone_command(command: &Command, program: &OsStr, leading: Vec<OsString>) -> Command {
-    let mut wrapped = Command::new(program);
-    wrapped.args(leading).args(command.get_args());
-    for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => wrapped.env(key, value),
-            None => wrapped.env_remove(key),
-        };
-    }
-    if let Some(dir) = command.get_current_dir() {
-        wrapped.current_dir(dir);
-    }
-    wrapped
-}
-
 /// Why code under test cannot be cut off from the network here, or `None` when it can. Asked
-/// once per backlings process (it starts one guard): the answer does not change while it runs.
+/// once per backlings process, and only to tell a person: the guard cuts the network off
+/// wherever it can without being asked whether it can.
 pub fn network_isolation_unavailable() -> Option<&'static str> {
     static ANSWER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     ANSWER.get_or_init(probe_network_isolation).as_deref()
@@ -164,8 +175,9 @@ mod linux {
     //! The guard itself. It is single-threaded and keeps every signal it cares about blocked,
     //! taking them with `sigwaitinfo`, so no signal can slip between a check and a wait.
 
-    use std::ffi::{CString, OsString};
+    use std::ffi::{CString, OsStr, OsString};
     use std::io;
+    use std::os::unix::ffi::OsStrExt;
     use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::Command;
 
@@ -180,6 +192,9 @@ mod linux {
         processes: Option<u64>,
         isolate_network: bool,
         probe: bool,
+        /// Environment changes for the command: `KEY=VALUE` to set, `KEY` alone to remove.
+        env: Vec<OsString>,
+        unset: Vec<OsString>,
         command: Vec<OsString>,
     }
 
@@ -199,6 +214,12 @@ mod linux {
                 Some("--file-mb") => options.file_mb = Some(number(args.next())?),
                 Some("--processes") => options.processes = Some(number(args.next())?),
                 Some("--isolate-network") => options.isolate_network = true,
+                Some("--env") => options
+                    .env
+                    .push(args.next().ok_or("--env needs KEY=VALUE")?.clone()),
+                Some("--unset") => options
+                    .unset
+                    .push(args.next().ok_or("--unset needs KEY")?.clone()),
                 Some("--probe") => options.probe = true,
                 Some("--") => {
                     options.command = args.cloned().collect();
@@ -255,12 +276,10 @@ mod linux {
         {
             return GUARD_FAILED;
         }
-        // Best effort: where namespaces are refused, backlings was told by the probe and says
-        // so itself; the command still runs.
-        if options.isolate_network {
-            let _ = isolate_network();
-        }
-        set_limits(&options);
+        // Best effort: where namespaces are refused, the command runs with the network, and
+        // `dev check --verbose` says why.
+        let isolated = options.isolate_network && isolate_network().is_ok();
+        set_limits(&options, isolated);
 
         let Some((program, args)) = options.command.split_first() else {
             eprintln!("backlings guard: no command to run");
@@ -268,11 +287,25 @@ mod linux {
         };
         let mut command = Command::new(program);
         command.args(args).process_group(0);
+        for assignment in &options.env {
+            let bytes = assignment.as_bytes();
+            let split = bytes.iter().position(|&b| b == b'=').unwrap_or(bytes.len());
+            let value = bytes.get(split + 1..).unwrap_or_default();
+            command.env(OsStr::from_bytes(&bytes[..split]), OsStr::from_bytes(value));
+        }
+        for key in &options.unset {
+            command.env_remove(key);
+        }
         // SAFETY: the closure only makes async-signal-safe system calls.
         unsafe {
             command.pre_exec(|| {
                 // If the guard itself is killed outright, its command goes with it.
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+                // The guard blocks the signals it waits for; its command starts with none
+                // blocked (a shell whose SIGCHLD is blocked waits forever for its children).
+                let mut none: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut none);
+                libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
                 Ok(())
             });
         }
@@ -421,24 +454,55 @@ mod linux {
         }
     }
 
-    fn set_limits(options: &Options) {
+    /// Sets the limits asked for. The process limit counts every process and thread of the
+    /// user: inside a user namespace of its own (kernel 5.14 and later) only those started in
+    /// it, elsewhere all of the user's, the learner's editor and browser too, so it is set
+    /// above those. Root has no process limit: the kernel does not apply it to root.
+    fn set_limits(options: &Options, isolated: bool) {
         const MIB: u64 = 1024 * 1024;
         if let Some(mb) = options.memory_mb {
             set_limit(libc::RLIMIT_DATA, mb * MIB);
+            set_limit(libc::RLIMIT_CORE, 0);
         }
         if let Some(mb) = options.file_mb {
             set_limit(libc::RLIMIT_FSIZE, mb * MIB);
         }
-        if let Some(more) = options.processes {
-            set_limit(libc::RLIMIT_NPROC, tasks_of_this_user() + more);
-        }
-        if options.memory_mb.is_some() {
-            set_limit(libc::RLIMIT_CORE, 0);
+        // SAFETY: getuid cannot fail.
+        let root = unsafe { libc::getuid() } == 0;
+        if let (Some(more), false) = (options.processes, root) {
+            let counted_from_zero = isolated && kernel_at_least(5, 14);
+            let already = if counted_from_zero {
+                0
+            } else {
+                tasks_of_this_user()
+            };
+            set_limit(libc::RLIMIT_NPROC, already + more);
         }
     }
 
-    /// How many processes and threads the user runs now: `RLIMIT_NPROC` counts them all, the
-    /// learner's editor and browser too, so the limit is set above them.
+    /// Whether the running kernel is `major.minor` or later.
+    fn kernel_at_least(major: u32, minor: u32) -> bool {
+        // SAFETY: uname fills a zeroed utsname.
+        let mut name: libc::utsname = unsafe { std::mem::zeroed() };
+        if unsafe { libc::uname(&mut name) } != 0 {
+            return false;
+        }
+        let release: Vec<u8> = name
+            .release
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        let release = String::from_utf8_lossy(&release);
+        let mut parts = release.split(|c: char| !c.is_ascii_digit());
+        let version = (
+            parts.next().and_then(|p| p.parse().ok()).unwrap_or(0),
+            parts.next().and_then(|p| p.parse().ok()).unwrap_or(0),
+        );
+        version >= (major, minor)
+    }
+
+    /// How many processes and threads the user runs now.
     fn tasks_of_this_user() -> u64 {
         use std::os::unix::fs::MetadataExt;
         // SAFETY: getuid cannot fail.
@@ -540,6 +604,13 @@ mod linux {
             assert_eq!(options.memory_mb, Some(8));
             assert!(options.isolate_network);
             assert_eq!(options.command, [OsString::from("prog"), "--parent".into()]);
+            let env: Vec<OsString> = ["--env", "A=b=c", "--unset", "B", "--", "p"]
+                .iter()
+                .map(OsString::from)
+                .collect();
+            let options = parse(&env).unwrap();
+            assert_eq!(options.env, [OsString::from("A=b=c")]);
+            assert_eq!(options.unset, [OsString::from("B")]);
             assert!(parse(&["--bogus".into()]).is_err());
         }
 

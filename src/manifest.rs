@@ -73,9 +73,18 @@ impl ExercisePackage {
         Ok(Self {
             manifest_path: manifest.to_path_buf(),
             bins,
-            target_dir: root.join("target").join("backlings"),
+            target_dir: build_dir(root),
         })
     }
+}
+
+/// Where backlings builds the course in `root`: its own directory in `target/` (see
+/// [`ExercisePackage::target_dir`]). What backlings keeps about builds (the rustc commands it
+/// replays, the compile failures it remembers, the content each binary came from) lives here
+/// too, beside the binaries cargo itself runs: whoever can write here can already replace them,
+/// so nothing in `.backlings/` can make backlings run a command.
+pub fn build_dir(root: &Path) -> PathBuf {
+    root.join("target").join("backlings")
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table> {

@@ -43,7 +43,7 @@ fn a_remembered_failure_shows_what_the_compiler_said() {
     let remembered: Vec<_> = ["typo", "syntax"]
         .map(|name| run(name).env("CARGO", NO_CARGO).output().unwrap())
         .into();
-    std::fs::remove_dir_all(course.file(".backlings/failures")).unwrap();
+    std::fs::remove_dir_all(course.file("target/backlings/failures")).unwrap();
     for (name, remembered) in ["typo", "syntax"].into_iter().zip(remembered) {
         let compiled = run(name).output().unwrap();
         assert_eq!(shown(&remembered), shown(&compiled), "{name}");

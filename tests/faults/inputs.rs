@@ -147,3 +147,37 @@ fn escape_sequences_in_a_broken_course_file_are_shown_not_obeyed() {
     );
     assert!(stderr.contains("\\u{1b}]0;PWNED"), "{stderr}");
 }
+
+#[test]
+fn no_file_in_dot_backlings_can_make_backlings_run_a_command() {
+    // A planted "recipe" (the rustc command the fast path replays) naming another program:
+    // backlings keeps its recipes beside the binaries in target/, never in .backlings/.
+    let course = TestCourse::new(&[Ex::new("first", FAILS)]);
+    let pwned = course.file("pwned");
+    // The environment the recipe says it was learned in: this one, as backlings reads it.
+    let mut build_env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| {
+            [
+                "RUSTC",
+                "RUSTFLAGS",
+                "RUSTUP_",
+                "CARGO_BUILD_",
+                "CARGO_PROFILE_",
+                "CARGO_TARGET_",
+            ]
+            .iter()
+            .any(|p| k.starts_with(p))
+                || ["CARGO_HOME", "CARGO_INCREMENTAL", "CARGO_ENCODED_RUSTFLAGS"]
+                    .contains(&k.as_str())
+        })
+        .collect();
+    build_env.sort();
+    let recipe = serde_json::json!({
+        "root": course.path(), "bin": "first", "env": [], "program": "/bin/sh",
+        "args": ["-c", format!("touch {}", pwned.display())],
+        "executable": "/bin/true", "stamp": [], "build_env": build_env,
+    });
+    course.write(".backlings/recipes/first.json", &recipe.to_string());
+    course.backlings(&["run", "first"]).assert().code(1);
+    assert!(!pwned.exists(), "a command from .backlings/ was run");
+}

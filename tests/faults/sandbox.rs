@@ -115,3 +115,15 @@ fn code_under_test_reaches_loopback_and_nothing_else() {
             .stderr(predicates::str::contains("tests can reach the network"));
     }
 }
+
+#[test]
+fn a_shell_started_by_a_test_can_wait_for_its_children() {
+    // The guard keeps the signals it waits for blocked; what it starts must not inherit that
+    // (a shell with SIGCHLD blocked waits forever).
+    let waits = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn waits() {\n        \
+                 let status = std::process::Command::new(\"sh\")\n            \
+                 .args([\"-c\", \"sleep 0 & wait\"])\n            .status()\n            .unwrap();\n        \
+                 assert!(status.success());\n    }\n}\n";
+    let course = TestCourse::new(&[Ex::new("waits", waits)]);
+    course.backlings(&["run", "waits"]).assert().success();
+}

@@ -249,7 +249,7 @@ fn a_full_disk_is_no_verdict_on_the_code() {
     }
     course.write(&exercise, &format!("{PASSES}// edited\n"));
     let script = format!(
-        "mount -t tmpfs -o size=2m tmpfs target && exec {} run full",
+        "mount -t tmpfs -o size=64k tmpfs target && exec {} run full",
         assert_cmd::cargo::cargo_bin("backlings").display()
     );
     let output = Command::new("unshare")
