@@ -137,6 +137,12 @@ impl Recipe {
             .collect()
     }
 
+    /// Whether the recipe was learned in the course directory `root`. Builds of two courses
+    /// may share a build directory (a course copied with its `target/`, or linked to one).
+    pub fn belongs_to(&self, root: &Path) -> bool {
+        self.root == root
+    }
+
     /// The bin this recipe compiles.
     pub fn bin(&self) -> &str {
         &self.bin
@@ -152,7 +158,7 @@ impl Recipe {
     pub fn load(root: &Path, bin: &str) -> Option<Self> {
         let text = std::fs::read(recipe_path(root, bin)).ok()?;
         let recipe: Recipe = serde_json::from_slice(&text).ok()?;
-        (recipe.root == root && recipe.bin == bin && recipe.is_current()).then_some(recipe)
+        (recipe.belongs_to(root) && recipe.bin == bin && recipe.is_current()).then_some(recipe)
     }
 
     /// Keeps the recipe for the next check. A failure only costs speed, so it is ignored.

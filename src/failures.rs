@@ -47,6 +47,7 @@ impl KnownFailure {
         // The sources first: after a save they differ, and that costs one stat, not the
         // dozens of the recipe's stamp (this runs on every save).
         let current = known.bin == bin
+            && known.recipe.belongs_to(root)
             && known.test == test
             && known.color == color
             && known

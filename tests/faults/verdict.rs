@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use predicates::prelude::*;
 
-use crate::common::{Ex, FAILS, PASSES, TestCourse, stdout};
+use crate::common::{BROKEN, Ex, FAILS, PASSES, TestCourse, stdout};
 
 /// An exercise whose code under test ends the process with `exit_code` before any test can
 /// fail, while another test asserts `1 == 2`.
@@ -159,9 +159,10 @@ fn a_solution_put_back_with_an_old_modification_time_is_judged_as_it_is() {
 }
 
 /// A course laid out like this repository: a workspace whose member `course/` builds the
-/// exercises from `../exercises/…`, so cargo records them by absolute path.
+/// exercises from `../exercises/…`, so cargo records them by absolute path. Its exercise does
+/// not compile, so backlings remembers that failure in the build directory.
 fn workspace_course() -> TestCourse {
-    let course = TestCourse::new(&[Ex::new("copied", FAILS)]);
+    let course = TestCourse::new(&[Ex::new("copied", BROKEN)]);
     let manifest = course
         .read("Cargo.toml")
         .replace("exercises/", "../exercises/")
@@ -195,7 +196,7 @@ fn a_course_copied_with_its_build_directory_checks_its_own_files() {
         .backlings(&["run", "copied"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("the sum is wrong"));
+        .stdout(predicate::str::contains("does not compile"));
 }
 
 #[test]
