@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+use crate::common::pty::Watch;
 use crate::common::{Ex, PASSES, TestCourse, ends_soon, wait_for_pids};
 
 /// Test code that starts a daemon the way a server does (a new session, a double fork), writes
@@ -90,10 +91,13 @@ fn kill_9_of_backlings_mid_build_leaves_no_cargo_behind() {
 #[test]
 fn code_under_test_reaches_loopback_and_nothing_else() {
     // In a network namespace of its own the test sees one interface, lo; a server it starts on
-    // loopback answers.
+    // loopback answers, and any other address is unreachable at once (no route), never a
+    // wait for a timeout.
     let probe = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn network() {\n        \
                  let listener = std::net::TcpListener::bind(\"127.0.0.1:0\").unwrap();\n        \
                  std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();\n        \
+                 let documentation_net = std::net::TcpStream::connect(\"192.0.2.1:80\");\n        \
+                 assert!(documentation_net.is_err(), \"reached a non-loopback address\");\n        \
                  let devices = std::fs::read_to_string(\"/proc/self/net/dev\").unwrap();\n        \
                  let names: Vec<&str> = devices.lines().skip(2).filter_map(|l| l.split(':').next()).map(str::trim).collect();\n        \
                  assert_eq!(names, [\"lo\"], \"interfaces\");\n    }\n}\n";
@@ -126,4 +130,42 @@ fn a_shell_started_by_a_test_can_wait_for_its_children() {
                  assert!(status.success());\n    }\n}\n";
     let course = TestCourse::new(&[Ex::new("waits", waits)]);
     course.backlings(&["run", "waits"]).assert().success();
+}
+
+/// Test code that appends its pid to `pids` and never ends.
+fn endless_appending_to(pids: &Path) -> String {
+    format!(
+        "fn main() {{}}\n\n#[cfg(test)]\nmod tests {{\n    #[test]\n    fn waits() {{\n        \
+         use std::io::Write;\n        \
+         let mut file = std::fs::OpenOptions::new().append(true).create(true).open({:?}).unwrap();\n        \
+         writeln!(file, \"{{}}\", std::process::id()).unwrap();\n        \
+         loop {{\n            std::thread::park();\n        }}\n    }}\n}}\n",
+        pids.display().to_string()
+    )
+}
+
+#[test]
+fn cancelling_a_check_of_every_exercise_stops_all_of_its_tests() {
+    let course = TestCourse::empty();
+    let pids = course.file("pids");
+    let endless = endless_appending_to(&pids);
+    let course = TestCourse::new(&[
+        Ex::new("first", &endless).extra("timeout = 600"),
+        Ex::new("second", &endless).extra("timeout = 600"),
+    ]);
+    let mut watch = Watch::start(&course);
+    watch.expect("Checking first…");
+    wait_for_pids(&pids, 1, || true);
+    // Check all: the first exercise's check is cancelled, then both run at once.
+    watch.press("c");
+    let started = wait_for_pids(&pids, 3, || true);
+    // Quitting cancels the check of every exercise: every test it started ends.
+    watch.press("q");
+    assert!(watch.expect_exit().success());
+    for pid in started {
+        assert!(
+            ends_soon(pid),
+            "test process {pid} outlived the cancelled check"
+        );
+    }
 }
