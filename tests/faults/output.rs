@@ -16,13 +16,19 @@ fn hostile(source: &str, extra: &str) -> TestCourse {
     TestCourse::new(&[Ex::new("hostile", source).extra(extra)])
 }
 
+/// What `backlings run` showed of a `hostile` exercise with `source` and `extra`: checked to
+/// end with `code` and to hold no control sequence.
+fn run_shown(source: &str, extra: &str, code: i32) -> String {
+    let course = hostile(source, extra);
+    let output = course.backlings(&["run", "hostile"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(code));
+    assert_inert(&output.stdout, false);
+    stdout(&output)
+}
+
 #[test]
 fn a_failing_tests_escape_sequences_are_shown_not_obeyed_by_run() {
-    let course = hostile(TEST_PRINTS_TAKEOVER, "");
-    let output = course.backlings(&["run", "hostile"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert_inert(&output.stdout, false);
-    let shown = stdout(&output);
+    let shown = run_shown(TEST_PRINTS_TAKEOVER, "", 1);
     assert!(
         shown.contains(&format!("before{TAKEOVER_SHOWN}after")),
         "{shown}"
@@ -32,11 +38,8 @@ fn a_failing_tests_escape_sequences_are_shown_not_obeyed_by_run() {
 
 #[test]
 fn a_programs_escape_sequences_are_shown_not_obeyed_by_run() {
-    let course = hostile(PROGRAM_PRINTS_TAKEOVER, "test = false");
-    let output = course.backlings(&["run", "hostile"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "it exits 0: done");
-    assert_inert(&output.stdout, false);
-    let shown = stdout(&output);
+    // It exits 0: done.
+    let shown = run_shown(PROGRAM_PRINTS_TAKEOVER, "test = false", 0);
     assert!(
         shown.contains(&format!("before{TAKEOVER_SHOWN}after")),
         "{shown}"
@@ -46,11 +49,7 @@ fn a_programs_escape_sequences_are_shown_not_obeyed_by_run() {
 
 #[test]
 fn raw_bytes_a_program_writes_are_shown_visibly() {
-    let course = hostile(PROGRAM_PRINTS_BYTES, "test = false");
-    let output = course.backlings(&["run", "hostile"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert_inert(&output.stdout, false);
-    let shown = stdout(&output);
+    let shown = run_shown(PROGRAM_PRINTS_BYTES, "test = false", 1);
     assert!(shown.contains(BYTES_SHOWN), "{shown}");
 }
 
