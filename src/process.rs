@@ -171,6 +171,11 @@ pub struct Finished {
     pub output: Captured,
 }
 
+/// How long a guard asked to stop may take before its group is killed outright. The guard
+/// kills everything below it first, which takes milliseconds: the bound only keeps a wedged
+/// guard from hanging backlings, and decides no verdict.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
 /// Where a child's standard streams go.
 pub struct Streams {
     pub stdin: Stdio,
@@ -221,7 +226,10 @@ pub fn run(
     let timed_out = wait_for_exit(&child, timeout);
     if timed_out {
         stop_group(child.id());
-        wait_for_exit(&child, None);
+        if wait_for_exit(&child, Some(STOP_GRACE)) {
+            kill_group(child.id());
+            wait_for_exit(&child, None);
+        }
     }
     // Whatever happened, nothing of the group may outlive the run. The leader is not reaped
     // yet, so its id cannot have been reused.
