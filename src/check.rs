@@ -21,8 +21,9 @@ use crate::error::{Error, Result};
 use crate::exercise::{Exercise, Variant};
 use crate::failures::KnownFailure;
 use crate::files::{self, Lock};
-use crate::guard::{Limits, Sandbox};
+use crate::guard::Sandbox;
 use crate::libtest::{self, TestCounts};
+use crate::limits::Limits;
 use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel, Exit, OUTPUT_CAP};
 use crate::results;
@@ -109,8 +110,8 @@ pub struct Outcome {
     pub tests: Option<TestCounts>,
     /// The time limit, for the timeout message.
     pub timeout_secs: u64,
-    /// The memory limit, for the out-of-memory message.
-    pub memory_mb: u64,
+    /// The limits it ran with, for the messages when it went past one.
+    pub limits: Limits,
 }
 
 /// How checks are carried out: colour, progress reporting, cancellation.
@@ -453,7 +454,7 @@ fn run_one(
         output: String::new(),
         tests: None,
         timeout_secs: exercise.timeout.as_secs(),
-        memory_mb: exercise.memory_mb,
+        limits: exercise.limits,
     };
     if build.cancelled || options.cancel.is_cancelled() {
         return outcome;
@@ -478,10 +479,7 @@ fn run_one(
         }
     }
     let sandbox = Sandbox {
-        limits: Some(Limits {
-            memory_mb: exercise.memory_mb,
-            ..Limits::DEFAULT
-        }),
+        limits: Some(exercise.limits),
         isolate_network: true,
     };
     let run = process::run(
@@ -539,7 +537,7 @@ fn judge(
             failed,
             Some(format!(
                 "it wrote a file larger than {} MiB, the limit for files, and was stopped",
-                Limits::DEFAULT.file_mb
+                outcome.limits.file_size_mb
             )),
         ),
         Exit::Signal(signal) => (

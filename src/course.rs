@@ -15,6 +15,7 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 use crate::exercise::Exercise;
 use crate::files::{self, Problem, line_col, visible};
+use crate::limits::{self, Limits};
 
 /// The name of the course file in a course directory.
 pub const INFO_FILE: &str = "info.toml";
@@ -25,14 +26,6 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
 /// `dev check`'s compile budget when `compile_budget_secs` is not given: a save that takes
 /// longer than this to compile no longer feels immediate.
 pub const DEFAULT_COMPILE_BUDGET: Duration = Duration::from_millis(1500);
-
-/// MiB of memory each process of a test or program may use when `memory_mb` is not given:
-/// enough for any exercise of the bundled course many times over, and far from exhausting a
-/// learner's machine.
-pub const DEFAULT_MEMORY_MB: u64 = 1024;
-
-/// The accepted range of `memory_mb`: below 16 MiB a Rust test harness cannot start.
-const MEMORY_MB_RANGE: std::ops::RangeInclusive<i64> = 16..=65536;
 
 /// The largest `timeout` accepted: beyond an hour it is surely a typo.
 const MAX_TIMEOUT_SECS: u64 = 3600;
@@ -59,6 +52,8 @@ struct InfoFile {
     final_message: Option<String>,
     compile_budget_secs: Option<Spanned<toml::Value>>,
     memory_mb: Option<Spanned<i64>>,
+    file_size_mb: Option<Spanned<i64>>,
+    processes: Option<Spanned<i64>>,
     #[serde(default)]
     exercises: Vec<Spanned<ExerciseEntry>>,
 }
@@ -80,6 +75,8 @@ struct ExerciseEntry {
     spec: Vec<String>,
     timeout: Option<Spanned<i64>>,
     memory_mb: Option<Spanned<i64>>,
+    file_size_mb: Option<Spanned<i64>>,
+    processes: Option<Spanned<i64>>,
 }
 
 fn default_true() -> bool {
@@ -157,20 +154,33 @@ impl Course {
             }
         };
 
-        let memory_mb = |value: Option<Spanned<i64>>, default: u64| match value {
+        let limit = |field: &limits::Field, value: Option<Spanned<i64>>, default: u64| match value {
             None => Ok(default),
-            Some(mb) if MEMORY_MB_RANGE.contains(mb.get_ref()) => Ok(*mb.get_ref() as u64),
-            Some(mb) => Err(located(
-                Some(mb.span()),
-                &format!("invalid memory_mb {}", mb.get_ref()),
+            Some(v) if field.range.contains(v.get_ref()) => Ok(*v.get_ref() as u64),
+            Some(v) => Err(located(
+                Some(v.span()),
+                &format!("invalid {} {}", field.key, v.get_ref()),
                 &format!(
-                    "give the MiB each process of a test or program may use, from {} to {}",
-                    MEMORY_MB_RANGE.start(),
-                    MEMORY_MB_RANGE.end()
+                    "give {}, from {} to {}",
+                    field.meaning,
+                    field.range.start(),
+                    field.range.end()
                 ),
             )),
         };
-        let course_memory_mb = memory_mb(info.memory_mb, DEFAULT_MEMORY_MB)?;
+        let limits_of = |memory, file_size, processes, defaults: Limits| -> Result<Limits> {
+            Ok(Limits {
+                memory_mb: limit(&limits::MEMORY_MB, memory, defaults.memory_mb)?,
+                file_size_mb: limit(&limits::FILE_SIZE_MB, file_size, defaults.file_size_mb)?,
+                processes: limit(&limits::PROCESSES, processes, defaults.processes)?,
+            })
+        };
+        let course_limits = limits_of(
+            info.memory_mb,
+            info.file_size_mb,
+            info.processes,
+            Limits::DEFAULT,
+        )?;
 
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut exercises = Vec::with_capacity(info.exercises.len());
@@ -236,7 +246,12 @@ impl Course {
                 skip_check_unsolved: entry.skip_check_unsolved,
                 spec: entry.spec,
                 timeout,
-                memory_mb: memory_mb(entry.memory_mb, course_memory_mb)?,
+                limits: limits_of(
+                    entry.memory_mb,
+                    entry.file_size_mb,
+                    entry.processes,
+                    course_limits,
+                )?,
             };
             if let Err(e) = files::require_regular(&root.join(exercise.path())) {
                 let help = match e.problem {
@@ -476,18 +491,22 @@ mod tests {
     }
 
     #[test]
-    fn memory_limits_default_to_a_gib_and_an_exercise_may_set_its_own() {
-        assert_eq!(
-            parse(ONE).unwrap().exercises[0].memory_mb,
-            DEFAULT_MEMORY_MB
-        );
+    fn limits_have_defaults_the_course_may_change_and_an_exercise_may_set_its_own() {
+        assert_eq!(parse(ONE).unwrap().exercises[0].limits, Limits::DEFAULT);
         let course_wide = ONE.replace(
             "format_version = 1\n",
             "format_version = 1\nmemory_mb = 256\n",
         );
-        assert_eq!(parse(&course_wide).unwrap().exercises[0].memory_mb, 256);
-        let own = format!("{course_wide}memory_mb = 2048\n");
-        assert_eq!(parse(&own).unwrap().exercises[0].memory_mb, 2048);
+        assert_eq!(
+            parse(&course_wide).unwrap().exercises[0].limits.memory_mb,
+            256
+        );
+        let own = format!("{course_wide}memory_mb = 2048\nfile_size_mb = 1\nprocesses = 64\n");
+        let limits = parse(&own).unwrap().exercises[0].limits;
+        assert_eq!(
+            (limits.memory_mb, limits.file_size_mb, limits.processes),
+            (2048, 1, 64)
+        );
         let msg = error(&format!("{ONE}memory_mb = 8\n"));
         assert!(
             msg.starts_with("info.toml:6:13: invalid memory_mb 8"),

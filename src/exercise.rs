@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::limits::Limits;
+
 /// An entry of `info.toml`, validated.
 #[derive(Debug, Clone)]
 pub struct Exercise {
@@ -21,8 +23,8 @@ pub struct Exercise {
     pub spec: Vec<String>,
     /// How long its tests or program may run.
     pub timeout: Duration,
-    /// How much memory each of its processes may use, in MiB.
-    pub memory_mb: u64,
+    /// What its tests or program may use.
+    pub limits: Limits,
 }
 
 /// Which of an exercise's two files is meant.

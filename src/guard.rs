@@ -25,29 +25,10 @@
 use std::ffi::{OsStr, OsString};
 use std::process::Command;
 
+use crate::limits::Limits;
+
 /// The hidden first argument that turns backlings into the guard.
 const GUARD_ARG: &str = "__guard";
-
-/// Resource limits for code under test, like a grader's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Private writable memory per process (`RLIMIT_DATA`), in MiB.
-    pub memory_mb: u64,
-    /// The largest file a process may write (`RLIMIT_FSIZE`), in MiB.
-    pub file_mb: u64,
-    /// How many more processes and threads the user may start (`RLIMIT_NPROC`, on top of the
-    /// ones the user already runs).
-    pub processes: u64,
-}
-
-impl Limits {
-    /// What a course gets unless its `info.toml` says otherwise.
-    pub const DEFAULT: Limits = Limits {
-        memory_mb: 1024,
-        file_mb: 64,
-        processes: 512,
-    };
-}
 
 /// The guard's exit code when its command could not be started (not found, not executable):
 /// the shell's convention, which no compiler or test harness uses.
@@ -112,7 +93,7 @@ pub fn wrap(command: &Command, sandbox: Sandbox) -> Command {
             .arg("--memory-mb")
             .arg(limits.memory_mb.to_string())
             .arg("--file-mb")
-            .arg(limits.file_mb.to_string())
+            .arg(limits.file_size_mb.to_string())
             .arg("--processes")
             .arg(limits.processes.to_string());
     }

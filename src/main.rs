@@ -18,6 +18,7 @@ mod formats;
 mod guard;
 mod inert;
 mod libtest;
+mod limits;
 mod manifest;
 mod partition;
 mod process;

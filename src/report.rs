@@ -131,7 +131,7 @@ pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &
                 "{} {name} used more than {} MiB of memory and was stopped (a collection that keeps \
                  growing, or a loop that never ends?)\n",
                 style("✗").red().bold(),
-                outcome.memory_mb
+                outcome.limits.memory_mb
             ));
         }
         Verdict::ClippyWarnings => {

@@ -274,7 +274,7 @@ mod tests {
                 failed: 0,
             }),
             timeout_secs: 10,
-            memory_mb: 1024,
+            limits: crate::limits::Limits::DEFAULT,
         }
     }
 
