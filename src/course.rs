@@ -70,6 +70,8 @@ struct ExerciseEntry {
     #[serde(default)]
     hint: String,
     #[serde(default)]
+    recipe: String,
+    #[serde(default)]
     skip_check_unsolved: bool,
     #[serde(default)]
     spec: Vec<String>,
@@ -243,6 +245,7 @@ impl Course {
                 test: entry.test,
                 strict_clippy: entry.strict_clippy,
                 hint: entry.hint.trim().to_string(),
+                recipe: entry.recipe.trim().to_string(),
                 skip_check_unsolved: entry.skip_check_unsolved,
                 spec: entry.spec,
                 timeout,

@@ -15,7 +15,11 @@ pub struct Exercise {
     pub test: bool,
     /// Clippy must report nothing, not even warnings.
     pub strict_clippy: bool,
+    /// The first hint: a nudge that names the concept without giving the answer away.
     pub hint: String,
+    /// The second hint, for a learner who asks again: the steps. Empty when the course has
+    /// only one hint per exercise (rustlings' format).
+    pub recipe: String,
     /// The shipped version already passes (e.g. a "read this" exercise): `dev check` does not
     /// require it to fail.
     pub skip_check_unsolved: bool,
@@ -25,6 +29,14 @@ pub struct Exercise {
     pub timeout: Duration,
     /// What its tests or program may use.
     pub limits: Limits,
+}
+
+/// How much of an exercise's hint to show: a learner who is stuck gets the nudge first and
+/// the recipe only when asking again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintDepth {
+    Nudge,
+    Recipe,
 }
 
 /// Which of an exercise's two files is meant.

@@ -73,10 +73,14 @@ enum Command {
         /// The exercise's name, as in `backlings list`.
         name: Option<String>,
     },
-    /// Show the hint of an exercise (default: the current one) and the standards it follows.
+    /// Show the hint of an exercise (default: the current one) and the standards it follows:
+    /// first a nudge; `--more` adds the recipe, step by step.
     Hint {
         /// The exercise's name, as in `backlings list`.
         name: Option<String>,
+        /// Also show the recipe, for when the nudge was not enough.
+        #[arg(long)]
+        more: bool,
     },
     /// List every exercise with its chapter and status; `>` marks the current one.
     List,
@@ -173,7 +177,14 @@ fn main() {
         None => watch::run(color, noticing),
         Some(Command::Init { dir }) => commands::init::run(&dir),
         Some(Command::Run { name }) => commands::run::run(name, color),
-        Some(Command::Hint { name }) => commands::hint::run(name),
+        Some(Command::Hint { name, more }) => {
+            let depth = if more {
+                exercise::HintDepth::Recipe
+            } else {
+                exercise::HintDepth::Nudge
+            };
+            commands::hint::run(name, depth)
+        }
         Some(Command::List) => commands::list::run(),
         Some(Command::Reset { name }) => commands::reset::run(&name),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),

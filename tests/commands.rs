@@ -108,6 +108,37 @@ fn hint_shows_the_hint_and_the_spec_links() {
 }
 
 #[test]
+fn hint_gives_the_nudge_first_and_the_recipe_when_asked_for_more() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS)
+        .extra("recipe = \"Step one, then step two.\"\nspec = [\"https://example.org/std\"]")]);
+    let nudge = course.backlings(&["hint", "first"]).output().unwrap();
+    let nudge = stdout(&nudge);
+    assert!(nudge.contains("Hint for first"), "{nudge}");
+    assert!(!nudge.contains("Step one"), "the recipe waits to be asked for:\n{nudge}");
+    assert!(
+        nudge.contains("`backlings hint first --more` shows the recipe"),
+        "says how to ask again:\n{nudge}"
+    );
+    assert!(nudge.contains("https://example.org/std"), "{nudge}");
+
+    let more = course.backlings(&["hint", "--more"]).output().unwrap();
+    let more = stdout(&more);
+    assert!(more.contains("Hint for first") && more.contains("Step one, then step two."), "{more}");
+    assert!(!more.contains("--more"), "nothing further to ask for:\n{more}");
+}
+
+#[test]
+fn a_single_rustlings_style_hint_is_shown_without_a_promise_of_more() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS)]);
+    for args in [&["hint"][..], &["hint", "--more"]] {
+        let output = course.backlings(args).output().unwrap();
+        let text = stdout(&output);
+        assert!(text.contains("Hint for first"), "{text}");
+        assert!(!text.contains("recipe"), "{args:?}: no recipe to offer:\n{text}");
+    }
+}
+
+#[test]
 fn list_prints_a_plain_table_with_chapter_status_and_current_marker() {
     let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
     course

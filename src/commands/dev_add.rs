@@ -75,7 +75,7 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
     let line = updated[..updated.find(&entry).unwrap_or(0)].lines().count() + 1;
     println!(
         "Added {name}:\n  {}  the exercise: write the task, its TODOs and its tests\n  {}  the solution\n  \
-         {INFO_FILE}:{line}  its entry: write the hint and link the standard\n  {}  its two bins\n\
+         {INFO_FILE}:{line}  its entry: write the hint, the recipe and link the standard\n  {}  its two bins\n\
          Then check the course: backlings dev check",
         files[0].0.display(),
         files[1].0.display(),
@@ -88,6 +88,8 @@ fn entry(name: &str, dir: Option<&str>) -> String {
     let dir = dir.map_or(String::new(), |d| format!("dir = {d:?}\n"));
     format!(
         "[[exercises]]\nname = {name:?}\n{dir}hint = \"\"\"\n\
-         TODO: a hint that points the way without giving the answer away.\"\"\"\nspec = []\n"
+         TODO: a nudge that names the concept and the standard's section, not the answer.\"\"\"\n\
+         recipe = \"\"\"\n\
+         TODO: the steps, for a learner the nudge did not help.\"\"\"\nspec = []\n"
     )
 }

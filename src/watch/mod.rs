@@ -26,6 +26,7 @@ use crate::check::{self, Item, Options, Outcome, Verdict};
 use crate::commands::reset::reset_file;
 use crate::commands::{load_course, load_state};
 use crate::course::Course;
+use crate::exercise::HintDepth;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::manifest::ExercisePackage;
@@ -89,7 +90,8 @@ struct App {
     busy: Option<Busy>,
     running: Option<Running>,
     last: Option<Last>,
-    show_hint: bool,
+    /// How much of the hint is shown; `None`: hidden.
+    hint: Option<HintDepth>,
     show_welcome: bool,
     message: Option<String>,
     next_id: u64,
@@ -124,7 +126,7 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
         busy: None,
         running: None,
         last: None,
-        show_hint: false,
+        hint: None,
         // Printed warnings would vanish when the screen is drawn: show them on it.
         message,
         next_id: 0,
@@ -449,7 +451,7 @@ impl App {
         self.message = None;
         match code {
             KeyCode::Char('q') => return Ok(Flow::Quit),
-            KeyCode::Char('h') => self.show_hint = !self.show_hint,
+            KeyCode::Char('h') => self.hint = self.next_hint(),
             KeyCode::Char('l') => {
                 self.view = View::List {
                     selected: self.state.current,
@@ -490,6 +492,16 @@ impl App {
         Ok(())
     }
 
+    /// `h`: the nudge, then the recipe if the exercise has one, then hidden again.
+    pub(super) fn next_hint(&self) -> Option<HintDepth> {
+        let has_recipe = !self.course.exercises[self.state.current].recipe.is_empty();
+        match self.hint {
+            None => Some(HintDepth::Nudge),
+            Some(HintDepth::Nudge) if has_recipe => Some(HintDepth::Recipe),
+            Some(_) => None,
+        }
+    }
+
     /// `n`: on to the next exercise that is not done, once the current one is.
     fn next(&mut self) -> Result<()> {
         if !self.state.is_done(self.current_name()) {
@@ -509,7 +521,7 @@ impl App {
 
     fn go_to(&mut self, index: usize) -> Result<()> {
         self.view = View::Main;
-        self.show_hint = false;
+        self.hint = None;
         self.show_welcome = false;
         if index != self.state.current {
             self.state.current = index;

@@ -10,7 +10,7 @@ use console::style;
 use crate::commands::hint::hint_text;
 use crate::commands::list;
 use crate::course::Course;
-use crate::exercise::Variant;
+use crate::exercise::{HintDepth, Variant};
 use crate::report;
 use crate::state::State;
 
@@ -61,9 +61,13 @@ fn main_view(app: &App, width: u16) -> String {
             _ => {}
         },
     }
-    if app.show_hint {
+    if let Some(depth) = app.hint {
         out.push('\n');
-        out.push_str(&hint_text(exercise));
+        out.push_str(&hint_text(
+            exercise,
+            depth,
+            "Still stuck? Press h again for the recipe.",
+        ));
     }
     if let Some(message) = &app.message {
         out.push('\n');
@@ -98,19 +102,25 @@ fn main_view(app: &App, width: u16) -> String {
             .bold()
         ));
     } else {
-        out.push_str(&keys_line(app.state.is_done(&exercise.name)));
+        let hint_key = match app.next_hint() {
+            Some(HintDepth::Nudge) => "hint",
+            Some(HintDepth::Recipe) => "recipe",
+            None => "hide hint",
+        };
+        out.push_str(&keys_line(app.state.is_done(&exercise.name), hint_key));
     }
     out
 }
 
-fn keys_line(done: bool) -> String {
+/// The keys that work on the main screen; `h` says what it shows next.
+fn keys_line(done: bool, hint_key: &str) -> String {
     let key = |k: &str, what: &str| format!("{}:{what}", style(k).bold());
     let mut keys = Vec::new();
     if done {
         keys.push(key("n", "next"));
     }
     keys.extend([
-        key("h", "hint"),
+        key("h", hint_key),
         key("l", "list"),
         key("r", "check"),
         key("x", "reset"),

@@ -39,6 +39,30 @@ fn a_learner_goes_from_the_first_exercise_to_the_last_by_saving_fixes() {
 }
 
 #[test]
+fn h_shows_the_nudge_then_the_recipe_then_hides_the_hint() {
+    let course =
+        TestCourse::new(&[Ex::new("first", FAILS).extra("recipe = \"Step one, then step two.\"")]);
+    let mut watch = Watch::start(&course);
+    watch.expect("first: 1 of 1 tests fail");
+    watch.press("h");
+    let nudge = watch.expect("Press h again for the recipe");
+    assert!(nudge.contains("Hint for first"), "{nudge}");
+    assert!(!nudge.contains("Step one"), "the recipe waits:\n{nudge}");
+    assert!(nudge.contains("h:recipe"), "the key says what comes next:\n{nudge}");
+
+    watch.press("h");
+    let recipe = watch.expect("Step one, then step two.");
+    assert!(recipe.contains("h:hide hint"), "{recipe}");
+
+    watch.press("h");
+    watch.expect_where("the hint hidden again", |frame| {
+        !frame.contains("Hint for first") && frame.contains("h:hint")
+    });
+    watch.press("q");
+    assert!(watch.expect_exit().success());
+}
+
+#[test]
 fn list_jumps_and_reset_restores_with_a_backup() {
     let course = TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", BROKEN)]);
     course.git_commit_all("shipped");
