@@ -24,3 +24,27 @@ fn the_bundled_course_passes_dev_check() {
             "{exercises} passed, 0 failed\n"
         )));
 }
+
+/// Curriculum amendment: hints come in two steps. A learner who is stuck gets a nudge first
+/// (the concept and the standard's section), and the recipe only when asking again; so every
+/// bundled exercise has both, and the nudge is not the recipe.
+#[test]
+fn every_bundled_exercise_has_a_nudge_and_a_recipe() {
+    let info: toml::Table =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/info.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let mut missing = Vec::new();
+    for entry in info["exercises"].as_array().unwrap() {
+        let field = |key: &str| entry.get(key).and_then(|v| v.as_str()).unwrap_or("").trim();
+        let (nudge, recipe) = (field("hint"), field("recipe"));
+        if nudge.is_empty() || recipe.is_empty() || nudge == recipe {
+            missing.push(field("name").to_string());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "these exercises need a hint (the nudge) and a different recipe: {missing:?}"
+    );
+}

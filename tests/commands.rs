@@ -114,7 +114,10 @@ fn hint_gives_the_nudge_first_and_the_recipe_when_asked_for_more() {
     let nudge = course.backlings(&["hint", "first"]).output().unwrap();
     let nudge = stdout(&nudge);
     assert!(nudge.contains("Hint for first"), "{nudge}");
-    assert!(!nudge.contains("Step one"), "the recipe waits to be asked for:\n{nudge}");
+    assert!(
+        !nudge.contains("Step one"),
+        "the recipe waits to be asked for:\n{nudge}"
+    );
     assert!(
         nudge.contains("`backlings hint first --more` shows the recipe"),
         "says how to ask again:\n{nudge}"
@@ -123,8 +126,14 @@ fn hint_gives_the_nudge_first_and_the_recipe_when_asked_for_more() {
 
     let more = course.backlings(&["hint", "--more"]).output().unwrap();
     let more = stdout(&more);
-    assert!(more.contains("Hint for first") && more.contains("Step one, then step two."), "{more}");
-    assert!(!more.contains("--more"), "nothing further to ask for:\n{more}");
+    assert!(
+        more.contains("Hint for first") && more.contains("Step one, then step two."),
+        "{more}"
+    );
+    assert!(
+        !more.contains("--more"),
+        "nothing further to ask for:\n{more}"
+    );
 }
 
 #[test]
@@ -134,7 +143,10 @@ fn a_single_rustlings_style_hint_is_shown_without_a_promise_of_more() {
         let output = course.backlings(args).output().unwrap();
         let text = stdout(&output);
         assert!(text.contains("Hint for first"), "{text}");
-        assert!(!text.contains("recipe"), "{args:?}: no recipe to offer:\n{text}");
+        assert!(
+            !text.contains("recipe"),
+            "{args:?}: no recipe to offer:\n{text}"
+        );
     }
 }
 

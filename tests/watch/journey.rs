@@ -48,7 +48,10 @@ fn h_shows_the_nudge_then_the_recipe_then_hides_the_hint() {
     let nudge = watch.expect("Press h again for the recipe");
     assert!(nudge.contains("Hint for first"), "{nudge}");
     assert!(!nudge.contains("Step one"), "the recipe waits:\n{nudge}");
-    assert!(nudge.contains("h:recipe"), "the key says what comes next:\n{nudge}");
+    assert!(
+        nudge.contains("h:recipe"),
+        "the key says what comes next:\n{nudge}"
+    );
 
     watch.press("h");
     let recipe = watch.expect("Step one, then step two.");
