@@ -253,6 +253,11 @@ mod tests {
             let (a, b) = (TokenHash::new(a), TokenHash::new(b));
             assert_eq!(ct_eq(&a, &b), want, "{why}");
             assert_eq!((a.reads(), b.reads()), (32, 32), "{why}: bytes read");
+            assert_eq!(
+                a == b,
+                want,
+                "{why}: `==` gives the same answer, only faster"
+            );
         }
     }
 
