@@ -11,8 +11,10 @@
 //! 1. `sha256_hex`: the SHA-256 of `data` as lowercase hex (`sha2::Sha256`, `hex`).
 //! 2. `hmac_sha256`: the 32-byte HMAC-SHA256 tag of `msg` under `key` (`hmac::Hmac`).
 //! 3. `hmac_sha256_verify`: recompute and check a received tag with `Mac::verify_slice`.
-//! 4. `ct_eq`: compare two byte strings with no early exit: read every byte, decide at
-//!    the end. Only the length may end the comparison early (lengths are not secret).
+//! 4. `ct_eq`: compare two byte strings position by position with no early exit: read
+//!    every byte, decide at the end. Only the length may end the comparison early
+//!    (lengths are not secret). Folding all the bytes into one number (a sum, an XOR)
+//!    is not a comparison: it finds `ab` equal to `ba`.
 //! 5. `ct_eq_subtle`: the same with `subtle::ConstantTimeEq`, what production code uses.
 //!
 //! Why none of these store passwords: MD5 and SHA-1 are broken (collisions), and every
@@ -160,6 +162,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ct_eq_compares_position_by_position() {
+        // Each pair has the same bytes in another order, or the same sum, or XORs that
+        // cancel out: a compare that folds all bytes into one number says "equal".
+        #[rustfmt::skip]
+        let cases: [(&[u8], &[u8], &str); 6] = [
+            (b"ab", b"ba", "the same bytes, swapped"),
+            (b"secret", b"terces", "the same bytes, reversed"),
+            (b"ad", b"bc", "the same byte sum"),
+            (&[1, 1], &[0, 0], "differences that XOR to zero"),
+            (&[0x80, 0x80], &[0, 0], "differences that add up to 256"),
+            (&[0xff, 0x01], &[0x00, 0x00], "differences that add up to 256"),
+        ];
+        for (a, b, why) in cases {
+            assert!(!ct_eq(a, b), "ct_eq({a:?}, {b:?}): {why}");
+            assert!(!ct_eq(b, a), "ct_eq({b:?}, {a:?}): {why}");
+            assert!(!ct_eq_subtle(a, b), "ct_eq_subtle({a:?}, {b:?}): {why}");
+        }
+    }
+
     /// A byte string that counts how often it was read.
     struct Counted<'a>(&'a [u8], Cell<usize>);
 
@@ -176,10 +198,16 @@ mod tests {
     #[test]
     fn ct_eq_reads_every_byte_even_after_a_mismatch() {
         let stored = b"0123456789abcdef0123456789abcdef";
-        for guess in [b"X123456789abcdef0123456789abcdef", stored] {
-            let (a, b) = (Counted(stored, Cell::new(0)), Counted(guess, Cell::new(0)));
-            let name = String::from_utf8_lossy(guess);
-            assert_eq!(ct_eq(&a, &b), guess == stored, "{name:?}");
+        // A guess wrong in its first, a middle or its last byte, and the right one: the
+        // time taken (here, the reads) must not say how many leading bytes were right.
+        for at in [Some(0), Some(16), Some(31), None] {
+            let mut guess = *stored;
+            if let Some(i) = at {
+                guess[i] = b'X';
+            }
+            let (a, b) = (Counted(stored, Cell::new(0)), Counted(&guess, Cell::new(0)));
+            let name = String::from_utf8_lossy(&guess);
+            assert_eq!(ct_eq(&a, &b), at.is_none(), "{name:?}");
             assert_eq!((a.1.get(), b.1.get()), (32, 32), "reads for {name:?}");
         }
     }

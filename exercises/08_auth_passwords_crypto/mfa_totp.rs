@@ -11,13 +11,22 @@
 //!
 //! 1. `hotp`: the code as a string of exactly `digits` digits (keep leading zeros).
 //! 2. `totp`: `hotp` at the time step of `unix_seconds`.
-//! 3. `TotpVerifier::verify`: `Malformed` unless the code is exactly `digits` ASCII digits.
-//!    Accept a code of the current step or one step either side (clock drift), compared
-//!    with `ct_eq`. A matching step at or before the last accepted one is `Replayed`
-//!    (a code works once, and never after a newer one); no match is `Rejected`.
+//! 3. `TotpVerifier::verify`, in this order:
+//!    - `Locked` while a lockout lasts, whatever the code.
+//!    - `Malformed` unless the code is exactly `digits` ASCII digits.
+//!    - Compare the code with those of the current step and one step either side (clock
+//!      drift), all three, with `self.ct_eq` (never `==`). A matching step at or before
+//!      the last accepted one is `Replayed` (a code works once, and never after a newer
+//!      one); no match is `Rejected`.
+//!    - Six digits are guessable, so failures are limited: each `Rejected` or `Replayed`
+//!      code is a failed attempt, and the `MAX_FAILED_ATTEMPTS`th in a row locks the
+//!      verifier out for `LOCKOUT_MS` (the right code is refused too), then counting
+//!      starts again from zero. A success also resets the count.
 //!
 //! Standards:
-//! - <https://www.rfc-editor.org/rfc/rfc4226#section-5.3> (HOTP, dynamic truncation)
+//! - <https://www.rfc-editor.org/rfc/rfc4226#section-5.3> (HOTP, dynamic truncation) and
+//!   <https://www.rfc-editor.org/rfc/rfc4226#section-7.3> (throttling: lock out after a few
+//!   failures)
 //! - <https://www.rfc-editor.org/rfc/rfc6238#section-4> (TOTP) and
 //!   <https://www.rfc-editor.org/rfc/rfc6238#section-5.2> (validation, resynchronisation)
 //! - <https://cheatsheetseries.owasp.org/cheatsheets/Multifactor_Authentication_Cheat_Sheet.html>
@@ -27,19 +36,18 @@
 use backend_support::Clock;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
+use std::cell::Cell;
 
 pub const STEP_SECONDS: u64 = 30;
+pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+pub const LOCKOUT_MS: u64 = 15 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TotpError {
     Malformed,
     Rejected,
     Replayed,
-}
-
-/// Compares with no early exit (see `crypto_sha256_hmac`).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    Locked,
 }
 
 pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> String {
@@ -59,6 +67,10 @@ pub struct TotpVerifier<C: Clock> {
     clock: C,
     /// The time step of the last accepted code.
     last_step: Option<u64>,
+    /// Failed attempts in a row, and the end of the current lockout (0: none).
+    failed_attempts: u32,
+    locked_until_ms: u64,
+    compares: Cell<usize>,
 }
 
 impl<C: Clock> TotpVerifier<C> {
@@ -69,12 +81,27 @@ impl<C: Clock> TotpVerifier<C> {
             digits,
             clock,
             last_step: None,
+            failed_attempts: 0,
+            locked_until_ms: 0,
+            compares: Cell::new(0),
         }
     }
 
+    /// Compares with no early exit (see `crypto_sha256_hmac`), and counts its calls: the
+    /// tests use `compares()` to check that codes are compared with it, not with `==`.
+    pub fn ct_eq(&self, a: &[u8], b: &[u8]) -> bool {
+        self.compares.set(self.compares.get() + 1);
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    }
+
+    pub fn compares(&self) -> usize {
+        self.compares.get()
+    }
+
     pub fn verify(&mut self, code: &str) -> Result<(), TotpError> {
-        // TODO: check the format, find the current step from `self.clock` (milliseconds),
-        // try the steps around it, and refuse any step at or before `self.last_step`.
+        // TODO: in the order of the doc comment: the lockout, the format, the three steps
+        // around the current one (milliseconds from `self.clock`) compared with
+        // `self.ct_eq`, replays; then count failures and start a lockout at the limit.
         todo!()
     }
 }
@@ -178,5 +205,63 @@ mod tests {
         let eight = TotpVerifier::new(SECRET, 8, &clock).verify(&code);
         assert_eq!(eight, Err(Malformed), "6 digits where 8 are expected");
         assert_eq!(v.verify(&code), Ok(()), "{code}");
+    }
+
+    #[test]
+    fn codes_are_compared_with_ct_eq_step_by_step() {
+        let clock = ManualClock::new(59_000);
+        let mut v = verifier(&clock);
+        // "287082" with its first two digits swapped: not a code of steps 0, 1 or 2.
+        assert_eq!(v.verify("827082"), Err(Rejected), "swapped digits");
+        assert_eq!(
+            v.compares(),
+            3,
+            "compared with the codes of 3 steps, using ct_eq"
+        );
+        assert_eq!(v.verify("287082"), Ok(()), "the code of step 1");
+        assert_eq!(v.compares(), 6, "all 3 steps again, even after a match");
+    }
+
+    #[test]
+    fn five_failures_in_a_row_lock_the_verifier_out_for_15_minutes() {
+        let clock = ManualClock::new(1_111_111_109_000);
+        let mut v = verifier(&clock);
+        let code = totp(SECRET, 1_111_111_109, 6);
+        for n in 1..=MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("000000"), Err(Rejected), "failure {n}");
+        }
+        assert_eq!(v.verify(&code), Err(Locked), "the right code, locked out");
+        assert_eq!(v.verify("12"), Err(Locked), "locked comes first");
+        clock.advance(Duration::from_millis(15 * 60 * 1000 - 1));
+        let now = totp(SECRET, 1_111_111_109 + 15 * 60, 6);
+        assert_eq!(v.verify(&now), Err(Locked), "1 ms before the lockout ends");
+        clock.advance(Duration::from_millis(1));
+        // The lockout is over, and counting starts again from zero, up to a new lockout.
+        for n in 1..=MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("000000"), Err(Rejected), "new failure {n}");
+        }
+        assert_eq!(v.verify(&now), Err(Locked), "5 new failures, locked again");
+    }
+
+    #[test]
+    fn replays_count_as_failures_and_a_success_resets_the_count() {
+        let clock = ManualClock::new(59_000);
+        let mut v = verifier(&clock);
+        for n in 1..MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("000000"), Err(Rejected), "failure {n}");
+        }
+        assert_eq!(
+            v.verify("287082"),
+            Ok(()),
+            "4 failures, then the right code"
+        );
+        for n in 1..MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("287082"), Err(Replayed), "replay {n}");
+        }
+        // Malformed input is not a guess at the code: it does not count.
+        assert_eq!(v.verify("28708"), Err(Malformed));
+        assert_eq!(v.verify("000000"), Err(Rejected), "failure 5 in a row");
+        let next = totp(SECRET, 89, 6);
+        assert_eq!(v.verify(&next), Err(Locked), "the next step's code");
     }
 }

@@ -142,6 +142,14 @@ mod tests {
                 pw.len()
             );
         }
+        // Every character is checked: nothing is cut off at 64 (or any other length).
+        let late_name = format!("{}Alice", "x".repeat(70));
+        let got = check(&late_name, "alice", false);
+        assert_eq!(
+            got,
+            Err(ContainsUsername),
+            "the username after 70 characters"
+        );
     }
 
     #[test]

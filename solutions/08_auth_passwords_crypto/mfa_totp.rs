@@ -11,13 +11,22 @@
 //!
 //! 1. `hotp`: the code as a string of exactly `digits` digits (keep leading zeros).
 //! 2. `totp`: `hotp` at the time step of `unix_seconds`.
-//! 3. `TotpVerifier::verify`: `Malformed` unless the code is exactly `digits` ASCII digits.
-//!    Accept a code of the current step or one step either side (clock drift), compared
-//!    with `ct_eq`. A matching step at or before the last accepted one is `Replayed`
-//!    (a code works once, and never after a newer one); no match is `Rejected`.
+//! 3. `TotpVerifier::verify`, in this order:
+//!    - `Locked` while a lockout lasts, whatever the code.
+//!    - `Malformed` unless the code is exactly `digits` ASCII digits.
+//!    - Compare the code with those of the current step and one step either side (clock
+//!      drift), all three, with `self.ct_eq` (never `==`). A matching step at or before
+//!      the last accepted one is `Replayed` (a code works once, and never after a newer
+//!      one); no match is `Rejected`.
+//!    - Six digits are guessable, so failures are limited: each `Rejected` or `Replayed`
+//!      code is a failed attempt, and the `MAX_FAILED_ATTEMPTS`th in a row locks the
+//!      verifier out for `LOCKOUT_MS` (the right code is refused too), then counting
+//!      starts again from zero. A success also resets the count.
 //!
 //! Standards:
-//! - <https://www.rfc-editor.org/rfc/rfc4226#section-5.3> (HOTP, dynamic truncation)
+//! - <https://www.rfc-editor.org/rfc/rfc4226#section-5.3> (HOTP, dynamic truncation) and
+//!   <https://www.rfc-editor.org/rfc/rfc4226#section-7.3> (throttling: lock out after a few
+//!   failures)
 //! - <https://www.rfc-editor.org/rfc/rfc6238#section-4> (TOTP) and
 //!   <https://www.rfc-editor.org/rfc/rfc6238#section-5.2> (validation, resynchronisation)
 //! - <https://cheatsheetseries.owasp.org/cheatsheets/Multifactor_Authentication_Cheat_Sheet.html>
@@ -27,19 +36,18 @@
 use backend_support::Clock;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
+use std::cell::Cell;
 
 pub const STEP_SECONDS: u64 = 30;
+pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+pub const LOCKOUT_MS: u64 = 15 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TotpError {
     Malformed,
     Rejected,
     Replayed,
-}
-
-/// Compares with no early exit (see `crypto_sha256_hmac`).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    Locked,
 }
 
 pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> String {
@@ -65,6 +73,10 @@ pub struct TotpVerifier<C: Clock> {
     clock: C,
     /// The time step of the last accepted code.
     last_step: Option<u64>,
+    /// Failed attempts in a row, and the end of the current lockout (0: none).
+    failed_attempts: u32,
+    locked_until_ms: u64,
+    compares: Cell<usize>,
 }
 
 impl<C: Clock> TotpVerifier<C> {
@@ -75,30 +87,61 @@ impl<C: Clock> TotpVerifier<C> {
             digits,
             clock,
             last_step: None,
+            failed_attempts: 0,
+            locked_until_ms: 0,
+            compares: Cell::new(0),
         }
     }
 
+    /// Compares with no early exit (see `crypto_sha256_hmac`), and counts its calls: the
+    /// tests use `compares()` to check that codes are compared with it, not with `==`.
+    pub fn ct_eq(&self, a: &[u8], b: &[u8]) -> bool {
+        self.compares.set(self.compares.get() + 1);
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    }
+
+    pub fn compares(&self) -> usize {
+        self.compares.get()
+    }
+
     pub fn verify(&mut self, code: &str) -> Result<(), TotpError> {
+        let now_ms = self.clock.now_unix_ms();
+        if now_ms < self.locked_until_ms {
+            return Err(TotpError::Locked);
+        }
         let well_formed =
             code.len() == self.digits as usize && code.bytes().all(|b| b.is_ascii_digit());
         if !well_formed {
             return Err(TotpError::Malformed);
         }
-        let now = self.clock.now_unix_ms() / 1000 / STEP_SECONDS;
-        // One step either side (all three are computed); the latest matching step wins.
+        let now = now_ms / 1000 / STEP_SECONDS;
+        // One step either side (all three are compared); the latest matching step wins.
         let mut matched = None;
         for step in now.saturating_sub(1)..=now + 1 {
             let expected = hotp(&self.secret, step, self.digits);
-            if ct_eq(expected.as_bytes(), code.as_bytes()) {
+            if self.ct_eq(expected.as_bytes(), code.as_bytes()) {
                 matched = Some(step);
             }
         }
-        let matched = matched.ok_or(TotpError::Rejected)?;
-        if self.last_step.is_some_and(|last| matched <= last) {
-            return Err(TotpError::Replayed);
+        let Some(step) = matched else {
+            return self.fail(now_ms, TotpError::Rejected);
+        };
+        if self.last_step.is_some_and(|last| step <= last) {
+            return self.fail(now_ms, TotpError::Replayed);
         }
-        self.last_step = Some(matched);
+        self.last_step = Some(step);
+        self.failed_attempts = 0;
         Ok(())
+    }
+
+    /// Counts a failed attempt; the `MAX_FAILED_ATTEMPTS`th in a row starts a lockout.
+    fn fail(&mut self, now_ms: u64, error: TotpError) -> Result<(), TotpError> {
+        self.failed_attempts += 1;
+        if self.failed_attempts == MAX_FAILED_ATTEMPTS {
+            self.locked_until_ms = now_ms + LOCKOUT_MS;
+            self.failed_attempts = 0;
+        }
+        Err(error)
     }
 }
 
@@ -201,5 +244,63 @@ mod tests {
         let eight = TotpVerifier::new(SECRET, 8, &clock).verify(&code);
         assert_eq!(eight, Err(Malformed), "6 digits where 8 are expected");
         assert_eq!(v.verify(&code), Ok(()), "{code}");
+    }
+
+    #[test]
+    fn codes_are_compared_with_ct_eq_step_by_step() {
+        let clock = ManualClock::new(59_000);
+        let mut v = verifier(&clock);
+        // "287082" with its first two digits swapped: not a code of steps 0, 1 or 2.
+        assert_eq!(v.verify("827082"), Err(Rejected), "swapped digits");
+        assert_eq!(
+            v.compares(),
+            3,
+            "compared with the codes of 3 steps, using ct_eq"
+        );
+        assert_eq!(v.verify("287082"), Ok(()), "the code of step 1");
+        assert_eq!(v.compares(), 6, "all 3 steps again, even after a match");
+    }
+
+    #[test]
+    fn five_failures_in_a_row_lock_the_verifier_out_for_15_minutes() {
+        let clock = ManualClock::new(1_111_111_109_000);
+        let mut v = verifier(&clock);
+        let code = totp(SECRET, 1_111_111_109, 6);
+        for n in 1..=MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("000000"), Err(Rejected), "failure {n}");
+        }
+        assert_eq!(v.verify(&code), Err(Locked), "the right code, locked out");
+        assert_eq!(v.verify("12"), Err(Locked), "locked comes first");
+        clock.advance(Duration::from_millis(15 * 60 * 1000 - 1));
+        let now = totp(SECRET, 1_111_111_109 + 15 * 60, 6);
+        assert_eq!(v.verify(&now), Err(Locked), "1 ms before the lockout ends");
+        clock.advance(Duration::from_millis(1));
+        // The lockout is over, and counting starts again from zero, up to a new lockout.
+        for n in 1..=MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("000000"), Err(Rejected), "new failure {n}");
+        }
+        assert_eq!(v.verify(&now), Err(Locked), "5 new failures, locked again");
+    }
+
+    #[test]
+    fn replays_count_as_failures_and_a_success_resets_the_count() {
+        let clock = ManualClock::new(59_000);
+        let mut v = verifier(&clock);
+        for n in 1..MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("000000"), Err(Rejected), "failure {n}");
+        }
+        assert_eq!(
+            v.verify("287082"),
+            Ok(()),
+            "4 failures, then the right code"
+        );
+        for n in 1..MAX_FAILED_ATTEMPTS {
+            assert_eq!(v.verify("287082"), Err(Replayed), "replay {n}");
+        }
+        // Malformed input is not a guess at the code: it does not count.
+        assert_eq!(v.verify("28708"), Err(Malformed));
+        assert_eq!(v.verify("000000"), Err(Rejected), "failure 5 in a row");
+        let next = totp(SECRET, 89, 6);
+        assert_eq!(v.verify(&next), Err(Locked), "the next step's code");
     }
 }
