@@ -11,13 +11,17 @@
 //!
 //! 1. `csrf_message`: `len(sid) "!" sid "!" len(randhex) "!" randhex`, where each length
 //!    is the decimal byte length of the string that follows it.
-//! 2. `issue_token`: draw 32 random bytes from the `RandomSource` and return
+//! 2. `Csrf::issue_token`: draw 32 random bytes from the `RandomSource` and return
 //!    `hex(HMAC-SHA256(secret, message)) "." randhex` (lowercase hex).
-//! 3. `verify_token`: split the token, recompute the HMAC for *this* session and compare
-//!    in constant time. Anything malformed is simply invalid.
-//! 4. `check_request`: safe methods (exactly `GET`, `HEAD`, `OPTIONS`, `TRACE`) pass.
-//!    Other methods need the token from the header or else the form field, plus the
-//!    cookie (`Missing` if either is absent); the two must be equal (constant time) and
+//! 3. `ct_eq`: a constant-time comparison. Slices of different lengths are unequal at
+//!    once (a length is no secret); otherwise read each byte of `a` and of `b` exactly
+//!    once, through `reader`, and only then decide: `==` stops at the first difference,
+//!    and how long it took tells an attacker how much of a guess was right.
+//! 4. `Csrf::verify_token`: split the token, recompute the HMAC's hex for *this* session
+//!    and compare it with `ct_eq` through `self.reader`. Anything malformed is invalid.
+//! 5. `Csrf::check_request`: safe methods (exactly `GET`, `HEAD`, `OPTIONS`, `TRACE`)
+//!    pass. Other methods need the token from the header or else the form field, plus
+//!    the cookie (`Missing` if either is absent); the two must be equal (`ct_eq`) and
 //!    the token must verify (`Invalid` otherwise).
 //!
 //! Standards:
@@ -30,7 +34,7 @@
 use backend_support::RandomSource;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 
 /// Number of random bytes in a token (64 hex digits).
 pub const RANDOM_LEN: usize = 32;
@@ -41,6 +45,27 @@ pub enum CsrfError {
     Missing,
     /// A token that does not verify for this session, or differs from the cookie: 403.
     Invalid,
+}
+
+/// How a comparison reads the bytes of a secret. Production code reads them `Direct`ly;
+/// the tests pass a reader that counts, to catch a comparison that stops early.
+pub trait ByteReader {
+    /// `bytes[i]`.
+    fn read(&self, bytes: &[u8], i: usize) -> u8;
+}
+
+pub struct Direct;
+
+impl ByteReader for Direct {
+    fn read(&self, bytes: &[u8], i: usize) -> u8 {
+        bytes[i]
+    }
+}
+
+pub struct Csrf<'a> {
+    /// At least 256 bits from a CSPRNG, kept on the server.
+    pub secret: &'a [u8],
+    pub reader: &'a dyn ByteReader,
 }
 
 /// What `check_request` needs from an HTTP request.
@@ -71,42 +96,55 @@ pub fn csrf_message(session_id: &str, rand_hex: &str) -> String {
     )
 }
 
-fn mac_hex(secret: &[u8], session_id: &str, rand_hex: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
-    mac.update(csrf_message(session_id, rand_hex).as_bytes());
-    hex(&mac.finalize().into_bytes())
-}
-
-pub fn issue_token(secret: &[u8], session_id: &str, rng: &dyn RandomSource) -> String {
-    let mut random = [0u8; RANDOM_LEN];
-    rng.fill(&mut random);
-    let rand_hex = hex(&random);
-    format!("{}.{rand_hex}", mac_hex(secret, session_id, &rand_hex))
-}
-
-pub fn verify_token(secret: &[u8], session_id: &str, token: &str) -> bool {
-    let Some((given_mac, rand_hex)) = token.split_once('.') else {
+pub fn ct_eq(reader: &dyn ByteReader, a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
         return false;
-    };
-    let expected = mac_hex(secret, session_id, rand_hex);
-    // `ct_eq` on slices of different lengths is false, so truncated MACs fail too;
-    // comparing the hex text (not decoded bytes) also refuses uppercase variants.
-    expected.as_bytes().ct_eq(given_mac.as_bytes()).into()
+    }
+    // Fold every byte pair into one `Choice`; no branch depends on the bytes.
+    let mut equal = Choice::from(1);
+    for i in 0..a.len() {
+        equal &= reader.read(a, i).ct_eq(&reader.read(b, i));
+    }
+    equal.into()
 }
 
-pub fn check_request(secret: &[u8], req: &CsrfRequest) -> Result<(), CsrfError> {
-    // Methods are case-sensitive: `get` is not `GET` and gets no exemption.
-    if matches!(req.method, "GET" | "HEAD" | "OPTIONS" | "TRACE") {
-        return Ok(());
+impl Csrf<'_> {
+    fn mac_hex(&self, session_id: &str, rand_hex: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret).expect("any key length");
+        mac.update(csrf_message(session_id, rand_hex).as_bytes());
+        hex(&mac.finalize().into_bytes())
     }
-    // Never take the token from the cookie: the browser adds that one by itself.
-    let submitted = req.header.or(req.form_field).ok_or(CsrfError::Missing)?;
-    let cookie = req.cookie.ok_or(CsrfError::Missing)?;
-    let same = bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes()));
-    if same && verify_token(secret, req.session_id, submitted) {
-        Ok(())
-    } else {
-        Err(CsrfError::Invalid)
+
+    pub fn issue_token(&self, session_id: &str, rng: &dyn RandomSource) -> String {
+        let mut random = [0u8; RANDOM_LEN];
+        rng.fill(&mut random);
+        let rand_hex = hex(&random);
+        format!("{}.{rand_hex}", self.mac_hex(session_id, &rand_hex))
+    }
+
+    pub fn verify_token(&self, session_id: &str, token: &str) -> bool {
+        let Some((given_mac, rand_hex)) = token.split_once('.') else {
+            return false;
+        };
+        let expected = self.mac_hex(session_id, rand_hex);
+        // Comparing the hex text (not decoded bytes) also refuses uppercase variants.
+        ct_eq(self.reader, expected.as_bytes(), given_mac.as_bytes())
+    }
+
+    pub fn check_request(&self, req: &CsrfRequest) -> Result<(), CsrfError> {
+        // Methods are case-sensitive: `get` is not `GET` and gets no exemption.
+        if matches!(req.method, "GET" | "HEAD" | "OPTIONS" | "TRACE") {
+            return Ok(());
+        }
+        // Never take the token from the cookie: the browser adds that one by itself.
+        let submitted = req.header.or(req.form_field).ok_or(CsrfError::Missing)?;
+        let cookie = req.cookie.ok_or(CsrfError::Missing)?;
+        let same = ct_eq(self.reader, cookie.as_bytes(), submitted.as_bytes());
+        if same && self.verify_token(req.session_id, submitted) {
+            Ok(())
+        } else {
+            Err(CsrfError::Invalid)
+        }
     }
 }
 
@@ -116,14 +154,42 @@ fn main() {}
 mod tests {
     use super::*;
     use backend_support::SeqRandom;
+    use std::cell::Cell;
 
     const SECRET: &[u8] = b"server-side-csrf-secret-32-bytes";
+    const CSRF: Csrf = csrf(&Direct);
     const SID: &str = "7c0f5e2a9d41b3e8a6f2c19d04e7b5a3";
     const RAND0: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
     const TOKEN0: &str = "9acd3c94ad0a28e25b2068c0560dea419b08f39d0d2f6d64ffc2add36f235d2a.\
                           000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
+    /// A reader that counts the bytes a comparison reads.
+    #[derive(Default)]
+    struct Counting(Cell<usize>);
+
+    impl ByteReader for Counting {
+        fn read(&self, bytes: &[u8], i: usize) -> u8 {
+            self.0.set(self.0.get() + 1);
+            bytes[i]
+        }
+    }
+
+    /// `s` with the byte at `i` changed.
+    fn flip(s: &str, i: usize) -> String {
+        let mut bytes = s.as_bytes().to_vec();
+        bytes[i] ^= 1;
+        String::from_utf8(bytes).unwrap()
+    }
+
+    const fn csrf(reader: &dyn ByteReader) -> Csrf<'_> {
+        Csrf {
+            secret: SECRET,
+            reader,
+        }
+    }
+
     fn check(
+        reader: &dyn ByteReader,
         method: &str,
         cookie: Option<&str>,
         header: Option<&str>,
@@ -131,7 +197,7 @@ mod tests {
     ) -> Result<(), CsrfError> {
         #[rustfmt::skip]
         let req = CsrfRequest { method, session_id: SID, cookie, header, form_field: form };
-        check_request(SECRET, &req)
+        csrf(reader).check_request(&req)
     }
 
     #[test]
@@ -140,28 +206,27 @@ mod tests {
         assert_eq!(csrf_message(SID, RAND0), message);
         assert_eq!(csrf_message("", "ab"), "0!!2!ab");
         let rng = SeqRandom::new();
-        assert_eq!(issue_token(SECRET, SID, &rng), TOKEN0);
-        let second = issue_token(SECRET, SID, &rng);
+        assert_eq!(CSRF.issue_token(SID, &rng), TOKEN0);
+        let second = CSRF.issue_token(SID, &rng);
         assert_eq!(
             second,
             "b867cb21fdd8a5d4507cf3611c9d827fb781475c04e7324fa390ad2284e9fd5a.\
              202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
         );
-        assert!(verify_token(SECRET, SID, TOKEN0));
-        assert!(verify_token(SECRET, SID, &second));
+        assert!(CSRF.verify_token(SID, TOKEN0));
+        assert!(CSRF.verify_token(SID, &second));
     }
 
     #[test]
     fn a_token_from_another_session_or_secret_fails() {
-        let other = issue_token(SECRET, "attacker-session", &SeqRandom::new());
-        assert!(!verify_token(SECRET, SID, &other), "{other}");
-        assert!(!verify_token(SECRET, "attacker-session", TOKEN0));
-        assert!(
-            !verify_token(SECRET, &SID[..31], TOKEN0),
-            "shorter session id"
-        );
-        let wrong_key = issue_token(b"another-secret-of-thirty-two-byt", SID, &SeqRandom::new());
-        assert!(!verify_token(SECRET, SID, &wrong_key), "{wrong_key}");
+        let other = CSRF.issue_token("attacker-session", &SeqRandom::new());
+        assert!(!CSRF.verify_token(SID, &other), "{other}");
+        assert!(!CSRF.verify_token("attacker-session", TOKEN0));
+        assert!(!CSRF.verify_token(&SID[..31], TOKEN0), "shorter session id");
+        #[rustfmt::skip]
+        let wrong_key = Csrf { secret: b"another-secret-of-thirty-two-byt", reader: &Direct };
+        let forged = wrong_key.issue_token(SID, &SeqRandom::new());
+        assert!(!CSRF.verify_token(SID, &forged), "{forged}");
     }
 
     #[test]
@@ -175,23 +240,76 @@ mod tests {
             &TOKEN0[..TOKEN0.len() - 1], &format!("{}.{rand}", &mac[..63]),
             &format!("{}.{rand}", &mac[..32]), &format!("{mac}0.{rand}"),
             &format!("{TOKEN0}.00"), &format!("{rand}.{mac}"), &flipped_rand, &upper_mac,
-            &TOKEN0.to_uppercase(), &format!(" {TOKEN0}"),
+            &TOKEN0.to_uppercase(), &format!(" {TOKEN0}"), &flip(TOKEN0, 0), &flip(TOKEN0, 63),
         ];
         for token in bad {
-            assert!(!verify_token(SECRET, SID, token), "{token:?}");
+            assert!(!CSRF.verify_token(SID, token), "{token:?}");
+        }
+    }
+
+    #[test]
+    fn ct_eq_tells_permutations_and_lengths_apart() {
+        #[rustfmt::skip]
+        let unequal: [(&[u8], &[u8]); 6] = [
+            (b"ab", b"ba"), (b"ad", b"bc"), (b"\x80\x80", b"\0\0"), (b"ab", b"abc"),
+            (b"abc", b"ab"), (b"", b"a"),
+        ];
+        for (a, b) in unequal {
+            assert!(!ct_eq(&Direct, a, b), "{a:?} must differ from {b:?}");
+        }
+        for s in [&b""[..], b"a", b"\xff\x00ab"] {
+            assert!(ct_eq(&Direct, s, s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn ct_eq_reads_every_byte_wherever_the_difference_is() {
+        let mac = &TOKEN0.as_bytes()[..64];
+        for i in [0, 1, 31, 63] {
+            let reads = Counting::default();
+            assert!(!ct_eq(&reads, mac, &flip(TOKEN0, i).as_bytes()[..64]));
+            let n = reads.0.get();
+            assert_eq!(n, 128, "differing at byte {i}: read 64 + 64 bytes, not {n}");
+        }
+        let reads = Counting::default();
+        assert!(ct_eq(&reads, mac, mac));
+        assert_eq!(reads.0.get(), 128, "equal MACs: read 64 + 64 bytes");
+    }
+
+    #[test]
+    fn tokens_and_cookies_are_compared_with_ct_eq_through_the_reader() {
+        for (token, valid) in [(TOKEN0, true), (&flip(TOKEN0, 0), false)] {
+            let reads = Counting::default();
+            assert_eq!(csrf(&reads).verify_token(SID, token), valid, "{token}");
+            let n = reads.0.get();
+            assert_eq!(
+                n, 128,
+                "verify_token({token}): compare the MACs with ct_eq ({n} reads)"
+            );
+        }
+        for i in [0, TOKEN0.len() - 1] {
+            let (reads, cookie) = (Counting::default(), flip(TOKEN0, i));
+            let got = check(&reads, "POST", Some(&cookie), Some(TOKEN0), None);
+            assert_eq!(got, Err(CsrfError::Invalid));
+            let n = reads.0.get();
+            assert!(
+                n >= 258,
+                "cookie != token at byte {i}: compare with ct_eq ({n} reads)"
+            );
         }
     }
 
     #[test]
     fn unsafe_methods_need_header_or_form_token_matching_the_cookie() {
         let good = Some(TOKEN0);
-        let other = issue_token(SECRET, SID, &SeqRandom::starting_at(99));
+        let other = CSRF.issue_token(SID, &SeqRandom::starting_at(99));
         use CsrfError::*;
         #[rustfmt::skip]
         let cases = [
             ("POST", good, good, None, Ok(())),
             ("POST", good, None, good, Ok(())),
             ("DELETE", good, good, None, Ok(())),
+            ("POST", good, good, Some("garbage"), Ok(())),
             // The cookie alone proves nothing: a cross-site form makes the browser send it.
             ("POST", good, None, None, Err(Missing)),
             ("POST", None, good, None, Err(Missing)),
@@ -208,7 +326,7 @@ mod tests {
             ("TRACE", None, None, None, Ok(())),
         ];
         for (method, cookie, header, form, expected) in cases {
-            let got = check(method, cookie, header, form);
+            let got = check(&Direct, method, cookie, header, form);
             assert_eq!(
                 got, expected,
                 "{method} cookie={cookie:?} header={header:?} form={form:?}"

@@ -14,7 +14,8 @@
 //!    never render as a page: `default-src 'none'; frame-ancestors 'none'`.
 //! 3. `secure`: call the handler with a fresh nonce, then
 //!    - remove `Server` and `X-Powered-By` (they only help attackers pick exploits);
-//!    - set `ALWAYS` and the CSP for the response's `Content-Type`;
+//!    - set `ALWAYS` and the CSP for the response's `Content-Type`, replacing any value
+//!      the handler chose (one value per header);
 //!    - set `Strict-Transport-Security: HSTS` only when served over https (browsers ignore
 //!      it over http, and it must not be announced by a plain-http dev server);
 //!    - set `Cache-Control: no-store` if the request carries credentials (`Authorization`
@@ -115,8 +116,9 @@ mod tests {
     type Header<'a> = Option<(&'a str, &'a str)>;
 
     /// Runs `secure` around a handler that answers with the given Content-Type and
-    /// Cache-Control (if any), plus `Server` and `X-Powered-By`, and a body that uses
-    /// the nonce. Returns the headers as sorted "name: value" lines, and the body.
+    /// Cache-Control (if any), plus `Server`, `X-Powered-By` and weak values of two
+    /// security headers, and a body that uses the nonce. Returns the headers as sorted
+    /// "name: value" lines, and the body.
     fn run(
         rng: &SeqRandom,
         https: bool,
@@ -131,6 +133,8 @@ mod tests {
         let handler = |_: &Request<Vec<u8>>, nonce: &str| {
             let mut res = Response::builder().header(SERVER, "nginx/1.25.3");
             res = res.header("X-Powered-By", "Express");
+            res = res.header(X_FRAME_OPTIONS, "SAMEORIGIN");
+            res = res.header(CONTENT_SECURITY_POLICY, "script-src *");
             for (name, value) in [(CONTENT_TYPE, content_type), (CACHE_CONTROL, cache_control)] {
                 if let Some(value) = value {
                     res = res.header(name, value);

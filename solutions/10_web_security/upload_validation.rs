@@ -6,10 +6,11 @@
 //!
 //! 1. `sanitize_display_name`: the name we show, never a path. Keep what follows the
 //!    last `/` or `\`; drop control characters and bidi overrides (U+202A–U+202E,
-//!    U+2066–U+2069); trim spaces and dots at both ends; if it is longer than
-//!    `MAX_NAME_CHARS` characters, shorten the part before the last `.` so the extension
-//!    survives; if nothing is left, `"file"`.
-//! 2. `store`: more than `MAX_BYTES` is `TooLarge` (413), checked first. The extension
+//!    U+2066–U+2069); trim spaces and dots at both ends; if nothing is left, `"file"`.
+//!    If it is longer than `MAX_NAME_CHARS` characters, cut it to exactly that many:
+//!    shorten the part before the last `.` so the extension survives, as long as at
+//!    least one character of that part stays; otherwise keep the first characters.
+//! 2. `store`: more than `MAX_BYTES` (1 MiB) is `TooLarge` (413), checked first. The extension
 //!    of the sanitized name (after its last `.`, any case) picks a `KINDS` entry; the
 //!    declared `Content-Type` (any case, no parameters) must be its MIME type and the body
 //!    must start with its magic bytes, else `Unsupported` (415). The storage name is 16
@@ -21,6 +22,7 @@
 //!
 //! Standards:
 //! - <https://cheatsheetseries.owasp.org/cheatsheets/File_Upload_Cheat_Sheet.html>
+//!   (see its "Filename Sanitization" and "Upload and Download Limits" sections)
 //! - <https://www.rfc-editor.org/rfc/rfc6266#section-4.1> (Content-Disposition)
 //! - <https://www.rfc-editor.org/rfc/rfc8187#section-3.2.1> (`filename*` encoding)
 //!
@@ -85,7 +87,8 @@ pub fn sanitize_display_name(filename: &str) -> String {
     }
     // Count characters, not bytes: slicing a `str` in the middle of one would panic.
     match name.rsplit_once('.') {
-        Some((stem, ext)) if ext.chars().count() < MAX_NAME_CHARS => {
+        // Room for the extension, its `.` and at least one character before it.
+        Some((stem, ext)) if ext.chars().count() + 2 <= MAX_NAME_CHARS => {
             let keep = MAX_NAME_CHARS - 1 - ext.chars().count();
             format!("{}.{ext}", stem.chars().take(keep).collect::<String>())
         }
@@ -187,6 +190,7 @@ mod tests {
             ("shell.php", "image/png", PNG), ("shell.png.php", "image/png", PNG),
             ("cat.svg", "image/svg+xml", b"<svg/>".as_slice()), ("png", "image/png", PNG),
             ("cat.png.", "image/png", PDF), ("cat.gif", "image/png", PNG), ("cat.", "image/png", PNG),
+            ("cat.png", "image/pngx", PNG), ("cat.png", "image/png+xml", PNG),
         ];
         for (filename, content_type, body) in cases {
             let got = upload(filename, content_type, body);
@@ -198,11 +202,11 @@ mod tests {
     #[test]
     fn the_size_limit_is_413_and_checked_first() {
         let mut body = PNG.to_vec();
-        body.resize(MAX_BYTES, 0);
+        body.resize(1024 * 1024, 0);
         let png = |body: &[u8]| upload("big.png", "image/png", body);
-        assert!(png(&body).is_ok(), "exactly MAX_BYTES is allowed");
+        assert!(png(&body).is_ok(), "exactly 1 MiB is allowed");
         body.push(0);
-        assert_eq!(png(&body), Err(TooLarge));
+        assert_eq!(png(&body), Err(TooLarge), "one byte over 1 MiB");
         assert_eq!(upload("big.exe", "text/plain", &body), Err(TooLarge));
         assert_eq!(TooLarge as u16, 413);
     }
@@ -222,6 +226,23 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(sanitize_display_name(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn long_names_are_cut_to_exactly_max_name_chars() {
+        let name = |stem: usize, ext: usize| format!("{}.{}", "a".repeat(stem), "e".repeat(ext));
+        #[rustfmt::skip]
+        let cases = [
+            (name(95, 4), name(95, 4)), (name(96, 4), name(95, 4)),
+            // The longest extension that survives leaves one character before the `.`.
+            (name(5, 98), name(1, 98)), (name(5, 99), name(5, 94)), (name(1, 99), name(1, 98)),
+            ("é".repeat(100), "é".repeat(100)), ("é".repeat(101), "é".repeat(100)),
+        ];
+        for (input, expected) in cases {
+            let got = sanitize_display_name(&input);
+            assert_eq!(got, expected, "{} characters", input.chars().count());
+            assert!(got.chars().count() <= MAX_NAME_CHARS);
         }
     }
 
