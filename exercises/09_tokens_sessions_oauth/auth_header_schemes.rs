@@ -7,7 +7,8 @@
 //!    base64 of UTF-8 `user:password`, split at the FIRST colon (a password may contain
 //!    one); `Bearer` is a token68. Other schemes: `UnsupportedScheme`; broken: `Malformed`.
 //! 2. `verify_api_key`: keys are `sk_live_<id>_<secret>`; look the key up by id,
-//!    compare SHA-256(secret) in constant time, refuse revoked keys.
+//!    compare SHA-256(secret) with the stored hash in constant time (read all 32 bytes
+//!    of it through `HashBytes`, decide at the end), refuse revoked keys.
 //! 3. `authenticate`: Basic goes to `check_password`, Bearer tokens are API keys. No
 //!    header or another scheme: 401 `BOTH_CHALLENGES`; bad Basic: 401 `BASIC_CHALLENGE`;
 //!    bad token: 401 `BEARER_INVALID`; malformed or non-ASCII credentials, or two
@@ -61,19 +62,36 @@ pub fn parse_authorization(value: &str) -> Result<Credentials, AuthError> {
     todo!()
 }
 
+/// Read access to a stored SHA-256 hash, one byte at a time. `[u8; 32]` implements it;
+/// the tests implement it on a wrapper that records the reads, to check that the
+/// comparison never stops early.
+pub trait HashBytes {
+    /// Byte `i`, for `i` in `0..32`.
+    fn byte(&self, i: usize) -> u8;
+}
+
+impl HashBytes for [u8; 32] {
+    fn byte(&self, i: usize) -> u8 {
+        self[i]
+    }
+}
+
 /// A stored API key. Its secret is long and random, so a fast hash is enough (a
 /// password needs Argon2id): a leaked table still does not reveal usable keys.
-pub struct ApiKey {
+pub struct ApiKey<H: HashBytes = [u8; 32]> {
     pub owner: String,
-    pub secret_sha256: [u8; 32],
+    pub secret_sha256: H,
     pub revoked: bool,
 }
 
 /// The owner of a valid, unrevoked key `sk_live_<id>_<secret>`; `keys` is keyed by id.
-pub fn verify_api_key<'k>(keys: &'k BTreeMap<String, ApiKey>, api_key: &str) -> Option<&'k str> {
+pub fn verify_api_key<'k, H: HashBytes>(
+    keys: &'k BTreeMap<String, ApiKey<H>>,
+    api_key: &str,
+) -> Option<&'k str> {
     // TODO: strip `sk_live_`, split the id from the secret, find the key by id, hash the
-    // secret with SHA-256 and compare it with `subtle::ConstantTimeEq`, not `==`.
-    // A revoked key gives `None`.
+    // secret with SHA-256 and compare it with the stored hash (`HashBytes::byte`) in
+    // constant time: every byte read, no early exit, not `==`. A revoked key gives `None`.
     todo!()
 }
 
@@ -104,6 +122,7 @@ fn main() {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
     use AuthError::*;
 
     #[test]
@@ -142,14 +161,45 @@ mod tests {
         }
     }
 
+    /// `owner`'s unrevoked key under the id `id`.
+    fn key<H: HashBytes>(id: &str, owner: &str, secret_sha256: H) -> (String, ApiKey<H>) {
+        let (owner, revoked) = (owner.to_string(), false);
+        #[rustfmt::skip]
+        let key = ApiKey { owner, secret_sha256, revoked };
+        (id.to_string(), key)
+    }
+
     fn store() -> BTreeMap<String, ApiKey> {
-        let key = |owner: &str, secret: &str| ApiKey {
-            owner: owner.to_string(),
-            secret_sha256: Sha256::digest(secret).into(),
-            revoked: false,
-        };
-        let k1 = ("k1".to_string(), key("alice", "Zm9v_YmFy-x"));
-        BTreeMap::from([k1, ("k2".to_string(), key("bob", "s3cr3t"))])
+        let alice = key("k1", "alice", Sha256::digest("Zm9v_YmFy-x").into());
+        BTreeMap::from([alice, key("k2", "bob", Sha256::digest("s3cr3t").into())])
+    }
+
+    /// A stored hash that records which of its bytes were read (bit `i` for byte `i`).
+    struct Watched([u8; 32], Cell<u32>);
+
+    impl HashBytes for Watched {
+        fn byte(&self, i: usize) -> u8 {
+            self.1.set(self.1.get() | 1 << i);
+            self.0[i]
+        }
+    }
+
+    #[test]
+    fn api_key_hashes_are_compared_in_constant_time() {
+        let hash: [u8; 32] = Sha256::digest("s3cr3t").into();
+        let i = (0..31).find(|&i| hash[i] != hash[i + 1]).unwrap();
+        let (mut first, mut last, mut swapped) = (hash, hash, hash);
+        (first[0], last[31]) = (hash[0] ^ 1, hash[31] ^ 0x80);
+        swapped.swap(i, i + 1); // `ab` vs `ba`: summing or XOR-ing the differences misses it
+        #[rustfmt::skip]
+        let cases = [(hash, Some("bob")), (first, None), (last, None), (swapped, None)];
+        for (stored, owner) in cases {
+            let keys = BTreeMap::from([key("k2", "bob", Watched(stored, Cell::new(0)))]);
+            let name = format!("{stored:02x?}");
+            assert_eq!(verify_api_key(&keys, "sk_live_k2_s3cr3t"), owner, "{name}");
+            let all_read = keys["k2"].secret_sha256.1.get() == u32::MAX;
+            assert!(all_read, "{name}: read every byte, no early exit");
+        }
     }
 
     #[test]

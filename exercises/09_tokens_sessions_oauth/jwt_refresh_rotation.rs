@@ -10,8 +10,8 @@
 //! 1. `issue`: access claims `{"iss", "sub", "jti", "iat", "exp"}` with `jti` =
 //!    `random_b64(16)`; then a refresh token `random_b64(32)`, stored ONLY as its
 //!    SHA-256, valid for `REFRESH_TTL_S`.
-//! 2. `refresh`: unknown, expired or used tokens are `InvalidGrant`; a used one also
-//!    revokes its family.
+//! 2. `refresh`: unknown, expired or used tokens are `InvalidGrant`; a used one, even
+//!    an expired one, also revokes its family.
 //! 3. `revoke_access` (logout) denylists `(iss, jti)` (claims, not the token text) until
 //!    the token's `exp`; `authenticate` checks signature, `exp` and the denylist;
 //!    `purge_denylist` drops the entries whose token has expired.
@@ -135,9 +135,9 @@ impl<'a> AuthServer<'a> {
     }
 
     pub fn refresh(&mut self, refresh_token: &str) -> Result<Tokens, AuthError> {
-        // TODO: find the record by SHA-256. Unknown or expired: `InvalidGrant`. Already
-        // used: revoke (delete) every token of its family, then `InvalidGrant`. Otherwise
-        // mark it used and `issue` a new pair in the same family.
+        // TODO: find the record by SHA-256 (unknown: `InvalidGrant`). Already used, even if
+        // expired: revoke (delete) every token of its family, then `InvalidGrant`. Expired:
+        // `InvalidGrant`. Otherwise mark it used and `issue` a new pair in the same family.
         todo!()
     }
 
@@ -196,12 +196,11 @@ mod tests {
     }
 
     #[test]
-    fn refresh_tokens_rotate_expire_and_reuse_revokes_the_family() {
+    fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         let (clock, random) = (ManualClock::new(T0), SeqRandom::new());
         let mut server = AuthServer::new(KEY, &clock, &random);
         let phone = server.login("alice");
         let laptop = server.login("alice"); // a parallel family
-        let bob = server.login("bob");
         let phone2 = server.refresh(&phone.refresh).expect("first use");
         assert_eq!(server.authenticate(&phone2.access), Ok("alice".into()));
         assert_ne!(phone2.refresh, phone.refresh, "rotated");
@@ -215,14 +214,22 @@ mod tests {
             .expect("other families are fine");
         assert!(server.refresh(&laptop2.refresh).is_ok());
         assert_eq!(server.refresh("not-a-token").err(), Some(InvalidGrant));
-        clock.advance(Duration::from_secs(REFRESH_TTL_S - 1));
+    }
+
+    #[test]
+    fn refresh_tokens_expire_after_14_days_and_a_late_replay_still_counts() {
+        let (clock, random) = (ManualClock::new(T0), SeqRandom::new());
+        let mut server = AuthServer::new(KEY, &clock, &random);
+        let (bob, carol) = (server.login("bob"), server.login("carol"));
+        clock.advance(Duration::from_secs(14 * 24 * 3600 - 1));
         let bob2 = server.refresh(&bob.refresh).expect("one second left");
-        clock.advance(Duration::from_secs(REFRESH_TTL_S));
-        assert_eq!(
-            server.refresh(&bob2.refresh).err(),
-            Some(InvalidGrant),
-            "expired"
-        );
+        clock.advance(Duration::from_secs(1));
+        let expired = server.refresh(&carol.refresh).err();
+        assert_eq!(expired, Some(InvalidGrant), "14 days old");
+        // bob's first token is used AND expired: its replay still reveals the theft.
+        assert_eq!(server.refresh(&bob.refresh).err(), Some(InvalidGrant));
+        let newest = server.refresh(&bob2.refresh).err();
+        assert_eq!(newest, Some(InvalidGrant), "the family is revoked");
     }
 
     #[test]

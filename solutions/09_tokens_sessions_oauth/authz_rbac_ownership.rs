@@ -11,7 +11,8 @@
 //!    document, owned by the user, unless the user is an `Admin`.
 //! 3. `handle`: no user: 401 with `WWW-Authenticate: Bearer`; the role does not allow the
 //!    action: 403; a document that does not exist OR is someone else's: 404, so nobody
-//!    learns which ids exist. Otherwise 200 (GET), 201 (POST) or 204 (PUT, DELETE).
+//!    learns which ids exist. Otherwise 200 (GET), 201 (POST) or 204 (PUT, DELETE). The
+//!    user is the authenticated `user`, never an id the client sends (`X-User-Id`).
 //!
 //! Standards:
 //! - <https://cheatsheetseries.owasp.org/cheatsheets/Authorization_Cheat_Sheet.html>
@@ -177,7 +178,11 @@ mod tests {
 
     fn status(method: &str, path: &str, user: Option<&User>) -> u16 {
         let documents = BTreeMap::from([(10, Document { owner: 1 }), (20, Document { owner: 2 })]);
-        let req = Request::builder().method(method).uri(path);
+        // A client-supplied id (bob's): only the authenticated `user` counts.
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("X-User-Id", "2");
         let req = req.body(()).unwrap();
         let res = handle(&req, user, &documents);
         if res.status() == StatusCode::UNAUTHORIZED {

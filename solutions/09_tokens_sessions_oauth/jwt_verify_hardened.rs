@@ -9,8 +9,11 @@
 //! 1. `check_header`: `alg` equals `self.alg` exactly (so `none`/`None`/`NONE`, and an
 //!    HS256 token sent to an ES256 verifier, whose public key must never become an HMAC
 //!    secret, all fail); `typ` is `JWT` (any case); `jku`/`jwk`/`x5u`/`kid` are ignored.
-//! 2. `check_signature`: HS256 with `Mac::verify_slice` (constant time), ES256 with the
-//!    injected `es256_check`.
+//!    A `crit` (RFC 7515 §4.1.11) must be a non-empty array of names that are in
+//!    `self.extensions` and present in the header; anything else is `BadCrit`.
+//! 2. `check_signature`: HS256 recomputes the MAC and compares it in constant time: read
+//!    every byte of `signature` (through `Bytes`), decide at the end; only a wrong length
+//!    may stop early. ES256 calls the injected `es256_check`.
 //! 3. `check_claims`: `exp`, `iss` and `aud` are required (missing or of the wrong type:
 //!    `BadClaim(name)`); times are integer seconds. Expired at `exp + LEEWAY_S`; `nbf`
 //!    and `iat` at most `LEEWAY_S` ahead. `iss` equal, `aud` equal or containing ours.
@@ -18,6 +21,8 @@
 //!
 //! Standards:
 //! - <https://www.rfc-editor.org/rfc/rfc8725#section-3.1> (and §3.2, §3.8, §3.9, §3.11)
+//! - <https://www.rfc-editor.org/rfc/rfc7515#section-4.1.11> (`crit`)
+//! - <https://www.rfc-editor.org/rfc/rfc7518#section-3.2> (compare the MAC in constant time)
 //! - <https://www.rfc-editor.org/rfc/rfc7519#section-4.1>
 //! - <https://www.rfc-editor.org/rfc/rfc7519#section-7.2>
 //! - <https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html>
@@ -39,6 +44,8 @@ pub enum JwtError {
     Malformed,
     AlgNotAllowed,
     WrongType,
+    /// `crit` is not a non-empty array of understood extensions present in the header.
+    BadCrit,
     BadSignature,
     /// A required claim is missing, or a claim has the wrong JSON type.
     BadClaim(&'static str),
@@ -49,6 +56,23 @@ pub enum JwtError {
 }
 use JwtError::*;
 
+/// Read access one byte at a time, as in `crypto_sha256_hmac`. `Vec<u8>` implements it;
+/// the tests implement it on a wrapper that records the reads, to check that the MAC
+/// comparison never stops early.
+pub trait Bytes {
+    fn size(&self) -> usize;
+    fn byte(&self, i: usize) -> u8;
+}
+
+impl Bytes for Vec<u8> {
+    fn size(&self) -> usize {
+        self.len()
+    }
+    fn byte(&self, i: usize) -> u8 {
+        self[i]
+    }
+}
+
 pub struct Verifier {
     /// The ONE accepted algorithm: "HS256" or "ES256".
     pub alg: &'static str,
@@ -56,9 +80,12 @@ pub struct Verifier {
     pub key: Vec<u8>,
     pub issuer: String,
     pub audience: String,
+    /// The header extensions this application understands and processes: the only
+    /// names a `crit` may list.
+    pub extensions: &'static [&'static str],
     /// ECDSA P-256 check of (public key, signing input, signature). Injected because
     /// this course has no ECDSA crate.
-    pub es256_check: fn(&[u8], &[u8], &[u8]) -> bool,
+    pub es256_check: fn(&[u8], &[u8], &dyn Bytes) -> bool,
 }
 
 /// Unpadded base64url holding a JSON object.
@@ -75,16 +102,40 @@ impl Verifier {
             return Err(AlgNotAllowed);
         }
         let typ = header.get("typ").and_then(Value::as_str);
-        let jwt = typ.is_some_and(|t| t.eq_ignore_ascii_case("JWT"));
-        jwt.then_some(()).ok_or(WrongType)
+        if !typ.is_some_and(|t| t.eq_ignore_ascii_case("JWT")) {
+            return Err(WrongType);
+        }
+        // A critical extension we do not understand changes the token's meaning in a way
+        // we cannot check. Registered names (`alg`...) are not extensions.
+        let understood = |name: &Value| {
+            name.as_str()
+                .is_some_and(|name| self.extensions.contains(&name) && header.get(name).is_some())
+        };
+        match header.get("crit") {
+            None => Ok(()),
+            Some(Value::Array(names)) if !names.is_empty() && names.iter().all(understood) => {
+                Ok(())
+            }
+            Some(_) => Err(BadCrit),
+        }
     }
 
-    pub fn check_signature(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), JwtError> {
+    pub fn check_signature(
+        &self,
+        signing_input: &[u8],
+        signature: &dyn Bytes,
+    ) -> Result<(), JwtError> {
         let genuine = match self.alg {
             "HS256" => {
                 let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
                 mac.update(signing_input);
-                mac.verify_slice(signature).is_ok()
+                let tag = mac.finalize().into_bytes();
+                // Only the length (not a secret) may end the comparison early. Then OR the
+                // differences of all bytes and decide at the end: `==` stops at the first
+                // wrong byte, and its timing tells a forger how many bytes were right.
+                let diff = |d, i| d | (tag[i] ^ signature.byte(i));
+                signature.size() == tag.len()
+                    && std::hint::black_box((0..tag.len()).fold(0, diff)) == 0
             }
             "ES256" => (self.es256_check)(&self.key, signing_input, signature),
             _ => return Err(AlgNotAllowed),
@@ -145,6 +196,7 @@ mod tests {
     use backend_support::ManualClock;
     use serde_json::json;
     use sha2::Digest;
+    use std::cell::Cell;
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
     const PUBLIC: &[u8] = b"the issuer's EC public key: everybody knows it";
@@ -183,19 +235,23 @@ mod tests {
         json!({ "alg": "HS256", "typ": "JWT" })
     }
 
-    /// Verifies at `now_ms` with an HS256 verifier (`KEY`) or an ES256 one (`PUBLIC`).
-    fn verify(alg: &'static str, token: &str, now_ms: u64) -> Result<String, JwtError> {
+    /// An HS256 (`KEY`) or ES256 (`PUBLIC`) verifier that understands `tenant` and `region`.
+    fn verifier(alg: &'static str) -> Verifier {
         let key = if alg == "HS256" { KEY } else { PUBLIC }.to_vec();
         let (issuer, audience) = ("https://id.example".to_string(), "api".to_string());
-        let es256_check = |key: &[u8], input: &[u8], sig: &[u8]| fake_ecdsa(key, input) == sig;
-        let v = Verifier {
-            alg,
-            key,
-            issuer,
-            audience,
-            es256_check,
+        let es256_check = |key: &[u8], input: &[u8], sig: &dyn Bytes| {
+            let sig: Vec<u8> = (0..sig.size()).map(|i| sig.byte(i)).collect();
+            fake_ecdsa(key, input) == sig
         };
-        let claims = v.verify(token, &ManualClock::new(now_ms))?;
+        let extensions = &["tenant", "region"];
+        #[rustfmt::skip]
+        let v = Verifier { alg, key, issuer, audience, extensions, es256_check };
+        v
+    }
+
+    /// Verifies at `now_ms`; the `sub` of the claims.
+    fn verify(alg: &'static str, token: &str, now_ms: u64) -> Result<String, JwtError> {
+        let claims = verifier(alg).verify(token, &ManualClock::new(now_ms))?;
         Ok(claims["sub"].as_str().unwrap().to_string())
     }
 
@@ -223,6 +279,75 @@ mod tests {
                 let result = verify("HS256", &unsigned, NOW_MS);
                 assert_eq!(result, expected, "{header}, no signature");
             }
+        }
+    }
+
+    #[test]
+    fn crit_may_only_list_extensions_we_understand() {
+        #[rustfmt::skip]
+        let cases = [
+            (json!(["tenant"]), Ok("alice".to_string())),
+            (json!(["exp"]), Err(BadCrit)), // the example of RFC 7515 §4.1.11: unknown here
+            (json!(["tenant", "exp"]), Err(BadCrit)),
+            (json!(["region"]), Err(BadCrit)), // understood, but not in the header
+            (json!([]), Err(BadCrit)), (json!("tenant"), Err(BadCrit)), (json!(null), Err(BadCrit)),
+            (json!([7]), Err(BadCrit)), (json!({ "tenant": true }), Err(BadCrit)),
+            (json!(["alg"]), Err(BadCrit)), (json!(["typ", "tenant"]), Err(BadCrit)), // registered
+        ];
+        for (crit, expected) in cases {
+            #[rustfmt::skip]
+            let header = json!({ "alg": "HS256", "typ": "JWT", "tenant": "acme", "exp": NOW, "crit": crit });
+            let result = verify("HS256", &token(header.clone(), json!({}), KEY), NOW_MS);
+            assert_eq!(result, expected, "{header}");
+        }
+    }
+
+    /// A signature that records which of its bytes were read (bit `i` for byte `i`).
+    struct Watched(Vec<u8>, Cell<u64>);
+
+    impl Bytes for Watched {
+        fn size(&self) -> usize {
+            self.0.len()
+        }
+        fn byte(&self, i: usize) -> u8 {
+            self.1.set(self.1.get() | 1 << i);
+            self.0[i]
+        }
+    }
+
+    #[test]
+    fn the_mac_is_compared_in_constant_time() {
+        let (v, good) = (verifier("HS256"), token(jwt(), json!({}), KEY));
+        let (input, signature) = good.rsplit_once('.').unwrap();
+        let mac = URL_SAFE_NO_PAD.decode(signature).unwrap();
+        // The result, and whether every byte of the signature was read.
+        let check = |signature: Vec<u8>| {
+            let (len, watched) = (signature.len(), Watched(signature, Cell::new(0)));
+            let result = v.check_signature(input.as_bytes(), &watched);
+            (result, watched.1.get() == (1 << len) - 1)
+        };
+        assert_eq!(check(mac.clone()), (Ok(()), true), "the genuine MAC");
+        let mut flipped = [mac.clone(), mac.clone()];
+        (flipped[0][0], flipped[1][31]) = (mac[0] ^ 1, mac[31] ^ 0x80);
+        for forged in flipped {
+            let name = format!("{forged:02x?}");
+            let expected = (Err(BadSignature), true);
+            assert_eq!(
+                check(forged),
+                expected,
+                "{name}: read every byte, no early exit"
+            );
+        }
+        // `ab` vs `ba`: a compare that sums or XORs the differences misses a swap.
+        let i = (0..31).find(|&i| mac[i] != mac[i + 1]).unwrap();
+        let mut swapped = mac.clone();
+        swapped.swap(i, i + 1);
+        let cut = |len: usize| mac[..len].to_vec();
+        #[rustfmt::skip]
+        let forged = [(swapped, "two bytes swapped"), (cut(0), "empty"), (cut(1), "1 byte"),
+            (cut(31), "31 bytes"), ([&mac[..], &[0]].concat(), "an extra byte")];
+        for (signature, name) in forged {
+            assert_eq!(check(signature).0, Err(BadSignature), "{name}");
         }
     }
 

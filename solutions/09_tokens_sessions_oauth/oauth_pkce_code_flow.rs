@@ -10,10 +10,11 @@
 //! 1. `pkce_challenge`: the S256 challenge of a verifier.
 //! 2. `AuthServer::authorize` (the `GET /authorize` query): a known `client_id` with its
 //!    `redirect_uri` EXACTLY, `response_type=code`, `code_challenge_method=S256` (`plain`
-//!    or none: refused), a 43-character challenge, a `state` and a `nonce`; else
-//!    `InvalidRequest`. Answer `<redirect_uri>?code=<code>&state=<state>`.
-//! 3. `AuthServer::token` (the `POST /token` form): the code once, within `CODE_TTL_MS`,
-//!    for the same client and `redirect_uri`, with the right verifier; else
+//!    or none: refused), a challenge of 43 base64url characters, a `state` and a `nonce`;
+//!    else `InvalidRequest`. Answer `<redirect_uri>?code=<code>&state=<state>`.
+//! 3. `AuthServer::token` (the `POST /token` form): `grant_type=authorization_code`
+//!    (else `InvalidRequest`); the code once (a failed attempt uses it up too), within
+//!    `CODE_TTL_MS`, for the same client and `redirect_uri`, with the right verifier; else
 //!    `InvalidGrant`. A code used twice also revokes the tokens it gave (RFC 6749 §4.1.2).
 //!    ID token claims: `iss`, `sub`, `aud`, `nonce`, `iat`, `exp` (`iat` + 300 s).
 //! 4. The client: `callback` returns the code only if the `state` is the one it sent
@@ -264,6 +265,7 @@ mod tests {
             ("code_challenge_method=S256", "code_challenge_method=plain"),
             ("code_challenge_method=S256", "code_challenge_method=s256"),
             ("response_type=code", "response_type=token"), (CHALLENGE, &CHALLENGE[1..]),
+            ("-cM", "-cMA"), ("-cM", "+cM"), // 44 characters; not base64url
             ("&state=st4te", ""), ("&state=", "&state=x&state="), ("&nonce=", "&x="),
         ];
         for (from, to) in attacks {
@@ -301,7 +303,13 @@ mod tests {
             assert_eq!(server.token(&form).err(), Some(InvalidGrant), "{form}");
         }
         let form = token_form(&code(&mut server));
+        let other_grant = form.replace("authorization_code", "password");
+        assert_eq!(server.token(&other_grant).err(), Some(InvalidRequest));
         assert!(server.token(&form).is_ok(), "a fresh code still works");
+        let form = token_form(&code(&mut server));
+        assert!(server.token(&form.replace("=app", "=other")).is_err());
+        let after_a_failure = server.token(&form).err();
+        assert_eq!(after_a_failure, Some(InvalidGrant), "one attempt per code");
     }
 
     #[test]
