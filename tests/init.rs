@@ -7,13 +7,8 @@ mod common;
 use std::path::Path;
 
 use assert_cmd::Command;
-use common::{files_under, stderr, stdout};
+use common::{files_under, shipped, stderr, stdout};
 use predicates::prelude::*;
-
-/// This checkout: the course `init` must reproduce.
-fn checkout() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn backlings(dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::cargo_bin("backlings").unwrap();
@@ -38,23 +33,19 @@ fn init_writes_the_course_without_solutions_into_a_new_directory_only() {
     let course = temp.path().join("backlings");
 
     for file in ["info.toml", "rust-analyzer.toml"] {
-        assert_eq!(
-            read(course.join(file)),
-            read(checkout().join(file)),
-            "{file}"
-        );
+        assert_eq!(read(course.join(file)), shipped::file(file), "{file}");
     }
     assert_eq!(
         read(course.join("support/lib.rs")),
-        read(checkout().join("course/src/lib.rs")),
+        shipped::file("course/src/lib.rs"),
         "the exercises' support library"
     );
-    let exercises = files_under(checkout(), "exercises");
+    let exercises = shipped::files_under("exercises");
     assert_eq!(files_under(&course, "exercises"), exercises);
     for file in &exercises {
         assert_eq!(
             read(course.join(file)),
-            read(checkout().join(file)),
+            shipped::file(file.to_str().unwrap()),
             "{}",
             file.display()
         );
@@ -68,7 +59,7 @@ fn init_writes_the_course_without_solutions_into_a_new_directory_only() {
         .unwrap()
         .parse()
         .unwrap();
-    let ours: toml::Table = String::from_utf8(read(checkout().join("course/Cargo.toml")))
+    let ours: toml::Table = String::from_utf8(shipped::file("course/Cargo.toml"))
         .unwrap()
         .parse()
         .unwrap();
@@ -109,22 +100,23 @@ fn finishing_an_exercise_writes_its_solution_and_reset_works_without_git() {
         .assert()
         .success();
     let course = temp.path().join("course");
-    // The checkout's build directory, where the course's dependencies are already built
+    // The build directory where the tests build the course's dependencies
     // (tests/bundled_course.rs): a build of its own would take minutes. The course's package
-    // sits elsewhere in its workspace than the checkout's `course/`, so cargo keeps the two
-    // packages' artifacts apart and shares only the dependencies.
-    std::os::unix::fs::symlink(checkout().join("target"), course.join("target")).unwrap();
+    // sits elsewhere than the shipped course's `course/`, so cargo keeps the two packages'
+    // artifacts apart and shares only the dependencies.
+    std::fs::create_dir_all(shipped::build_target()).unwrap();
+    std::os::unix::fs::symlink(shipped::build_target(), course.join("target")).unwrap();
 
     let exercise = "exercises/00_intro/intro_status_line.rs";
     let solution = "solutions/00_intro/intro_status_line.rs";
-    std::fs::write(course.join(exercise), read(checkout().join(solution))).unwrap();
+    std::fs::write(course.join(exercise), shipped::file(solution)).unwrap();
     backlings(&course, &["run", "intro_status_line"])
         .assert()
         .success()
         .stdout(predicate::str::contains(format!(
             "Compare with the reference solution: {solution}"
         )));
-    assert_eq!(read(course.join(solution)), read(checkout().join(solution)));
+    assert_eq!(read(course.join(solution)), shipped::file(solution));
     assert!(
         !course
             .join("solutions/00_intro/intro_parse_port.rs")
@@ -145,17 +137,17 @@ fn finishing_an_exercise_writes_its_solution_and_reset_works_without_git() {
         .stdout(predicate::str::contains(
             ".backlings/backups/intro_status_line.1.rs",
         ));
-    assert_eq!(read(course.join(exercise)), read(checkout().join(exercise)));
+    assert_eq!(read(course.join(exercise)), shipped::file(exercise));
     assert_eq!(
         read(course.join(".backlings/backups/intro_status_line.1.rs")),
-        read(checkout().join(solution))
+        shipped::file(solution)
     );
 
     // A solution that cannot be written (its folder is a link to nowhere) costs a warning,
     // never the verdict or the progress it earned.
     let exercise = "exercises/01_http/http_request_line.rs";
     let solution = "solutions/01_http/http_request_line.rs";
-    std::fs::write(course.join(exercise), read(checkout().join(solution))).unwrap();
+    std::fs::write(course.join(exercise), shipped::file(solution)).unwrap();
     std::os::unix::fs::symlink("/nonexistent/solutions", course.join("solutions/01_http")).unwrap();
     backlings(&course, &["run", "http_request_line"])
         .assert()

@@ -6,6 +6,7 @@
 
 pub mod pty;
 pub mod rustlings;
+pub mod shipped;
 
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
