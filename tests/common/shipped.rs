@@ -56,8 +56,8 @@ pub fn files_under(dir: &str) -> Vec<PathBuf> {
 ///
 /// The directory stays between runs, with its build directory: the course's dependencies are
 /// built there once, apart from the checkout's own `target/backlings/`, where a learner's
-/// checks must never wait for or be rebuilt by the tests. The files are rewritten on every
-/// call, keeping the commit's times (tar), so cargo rebuilds only what a commit changed.
+/// checks must never wait for or be rebuilt by the tests. Only the files whose contents
+/// changed are rewritten (and stray ones removed), so cargo rebuilds only what changed.
 pub fn course() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shipped-course");
     let paths = [
@@ -67,15 +67,7 @@ pub fn course() -> PathBuf {
         "exercises",
         "solutions",
     ];
-    for path in paths.iter().chain(&[".backlings"]) {
-        let path = dir.join(path);
-        if path.is_dir() {
-            std::fs::remove_dir_all(&path).unwrap();
-        } else if path.exists() {
-            std::fs::remove_file(&path).unwrap();
-        }
-    }
-    std::fs::create_dir_all(&dir).unwrap();
+    let staging = tempfile::tempdir().unwrap();
     if committed() {
         let mut archive = Command::new("git")
             .current_dir(checkout())
@@ -85,7 +77,7 @@ pub fn course() -> PathBuf {
             .spawn()
             .unwrap();
         let unpacked = Command::new("tar")
-            .current_dir(&dir)
+            .current_dir(staging.path())
             .args(["-xf", "-"])
             .stdin(archive.stdout.take().unwrap())
             .status()
@@ -93,9 +85,9 @@ pub fn course() -> PathBuf {
         assert!(archive.wait().unwrap().success() && unpacked.success());
     } else {
         let status = Command::new("cp")
-            .arg("-pR")
+            .arg("-R")
             .args(paths.map(|p| checkout().join(p)))
-            .arg(&dir)
+            .arg(staging.path())
             .status()
             .unwrap();
         assert!(status.success());
@@ -108,16 +100,45 @@ pub fn course() -> PathBuf {
     for key in ["workspace", "profile"] {
         manifest.insert(key.to_string(), ours[key].clone());
     }
-    let manifest = manifest.to_string();
-    // Rewritten only when it changes, like the other files: nothing to rebuild otherwise.
-    if std::fs::read_to_string(dir.join("Cargo.toml"))
-        .ok()
-        .as_deref()
-        != Some(&manifest)
-    {
-        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(staging.path().join("Cargo.toml"), manifest.to_string()).unwrap();
+
+    let _ = std::fs::remove_dir_all(dir.join(".backlings"));
+    let wanted = all_files(staging.path());
+    for file in &wanted {
+        let (new, old) = (staging.path().join(file), dir.join(file));
+        let contents = std::fs::read(&new).unwrap();
+        if std::fs::read(&old).ok() != Some(contents.clone()) {
+            std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+            std::fs::write(&old, contents).unwrap();
+        }
+    }
+    if dir.exists() {
+        for stray in all_files(&dir).difference(&wanted) {
+            if !stray.starts_with("target") {
+                std::fs::remove_file(dir.join(stray)).unwrap();
+            }
+        }
     }
     dir
+}
+
+/// Every file under `root` (but not under its `target/`), relative to it.
+fn all_files(root: &Path) -> std::collections::BTreeSet<PathBuf> {
+    let mut files = std::collections::BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path != root.join("target") {
+                    stack.push(path);
+                }
+            } else {
+                files.insert(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files
 }
 
 /// The build directory of [`course`], where the course's dependencies are built: other
