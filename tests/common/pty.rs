@@ -43,7 +43,13 @@ struct Seen {
     /// Bytes not fed to the emulator yet: a clear sequence may be split between reads.
     pending: Vec<u8>,
     exited: Option<ExitStatus>,
+    /// The reader has read everything written before [`DRAINED`] (see `expect_exit`).
+    drained: bool,
 }
+
+/// Written to the terminal after backlings exits and cut out of what is seen: once the reader
+/// sees it, it has seen everything backlings wrote (a terminal is first in, first out).
+const DRAINED: &[u8] = b"\x1b]backlings-tests-drained\x07";
 
 /// How a test starts watch mode.
 pub struct Start<'a> {
@@ -126,6 +132,7 @@ impl Watch {
                 raw: Vec::new(),
                 pending: Vec::new(),
                 exited: None,
+                drained: false,
             }),
             Condvar::new(),
         ));
@@ -254,6 +261,21 @@ impl Watch {
                 !left.is_zero(),
                 "backlings did not exit within {PATIENCE:?}. The screen:\n{}",
                 seen.parser.screen().contents()
+            );
+            seen = self.seen.1.wait_timeout(seen, left).unwrap().0;
+        }
+        // What backlings wrote last (the cursor shown again) may still be in the terminal:
+        // wait until the reader is past it.
+        if !seen.drained {
+            File::from(self.slave.try_clone().unwrap())
+                .write_all(DRAINED)
+                .unwrap();
+        }
+        while !seen.drained {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "the terminal's output was not read to its end"
             );
             seen = self.seen.1.wait_timeout(seen, left).unwrap().0;
         }
@@ -398,8 +420,14 @@ fn read_output(mut master: File, seen: Arc<(Mutex<Seen>, Condvar)>) {
             }
             let mut guard = seen.0.lock().unwrap_or_else(|e| e.into_inner());
             let s = &mut *guard;
-            s.raw.extend_from_slice(&buffer[..n]);
-            s.pending.extend_from_slice(&buffer[..n]);
+            let mut chunk = buffer[..n].to_vec();
+            // Written at once after everything else, so it arrives whole and last.
+            if let Some(at) = find(&chunk, DRAINED) {
+                chunk.drain(at..at + DRAINED.len());
+                s.drained = true;
+            }
+            s.raw.extend_from_slice(&chunk);
+            s.pending.extend_from_slice(&chunk);
             while let Some(at) = find(&s.pending, CLEAR) {
                 s.parser.process(&s.pending[..at]);
                 let frame = s.parser.screen().contents();
