@@ -17,12 +17,15 @@ pub const FILES: &[&str] = &[
 /// The course's folders: every `.rs` file under them is embedded.
 pub const DIRS: &[&str] = &["exercises", "solutions"];
 
-/// Whether `path` (relative to the root, `/`-separated) is a course file.
+/// Whether `path` (relative to the root, `/`-separated) is a course file. A path with an
+/// empty, `.` or `..` part is none: it is copied under `OUT_DIR`, and must stay there.
 fn is_course_file(path: &str) -> bool {
-    FILES.contains(&path)
-        || DIRS
-            .iter()
-            .any(|dir| path.starts_with(&format!("{dir}/")) && path.ends_with(".rs"))
+    let plain = path.split('/').all(|part| !matches!(part, "" | "." | ".."));
+    plain
+        && (FILES.contains(&path)
+            || DIRS
+                .iter()
+                .any(|dir| path.starts_with(&format!("{dir}/")) && path.ends_with(".rs")))
 }
 
 /// The course files as committed at `HEAD`, sorted by path; `None` when `root` is not in a
