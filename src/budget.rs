@@ -136,7 +136,7 @@ fn recipes_for(
 ) -> Result<HashMap<String, Recipe>> {
     let mut recipes: HashMap<String, Recipe> = bins
         .iter()
-        .filter_map(|b| Recipe::load(root, b).map(|r| (b.clone(), r)))
+        .filter_map(|b| Recipe::load(root, &package.target_dir, b).map(|r| (b.clone(), r)))
         .collect();
     let missing: Vec<String> = bins
         .iter()
@@ -156,7 +156,7 @@ fn recipes_for(
     let built = cargo::build(package, &missing, mode, false, true, None, &cancel)?;
     let manifest = &package.manifest_path;
     for recipe in Recipe::learn_all(root, manifest, &missing, test, &built.invocations) {
-        recipe.save(root);
+        recipe.save(&package.target_dir);
         recipes.insert(recipe.bin().to_string(), recipe);
     }
     Ok(recipes)

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::thread;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,13 +30,28 @@ pub enum Mode {
     Build,
     /// Clippy on the test profile, for `strict_clippy` exercises.
     Clippy,
+    /// What every bin needs before it can compile: the dependencies and the library
+    /// (`cargo build --lib`, or the bins given when the package has no library), at low CPU
+    /// priority, so that the checks a learner waits for come first.
+    Dependencies,
 }
 
-/// Cargo's own progress: `done` of `total` units, or waiting for another cargo's lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Cargo's own progress: `done` of `total` units, or waiting for another cargo's lock; or
+/// a check waiting for the background build of the crates it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
-    Units { done: u32, total: u32 },
+    Units {
+        done: u32,
+        total: u32,
+    },
     WaitingForLock,
+    WaitingForCrates {
+        crates: Arc<[String]>,
+        done: u32,
+        total: u32,
+        /// How long the dependency build has been running.
+        elapsed: Duration,
+    },
 }
 
 /// Receives progress from the thread that reads cargo's stderr.
@@ -202,6 +218,14 @@ pub fn build(
             command.args(["clippy", "--keep-going", "--profile", "test"]);
             true
         }
+        Mode::Dependencies if bins.is_empty() => {
+            command.args(["build", "--lib"]);
+            false
+        }
+        Mode::Dependencies => {
+            command.args(["build"]);
+            true
+        }
     };
     let format = if color {
         "--message-format=json-diagnostic-rendered-ansi"
@@ -248,12 +272,15 @@ pub fn build(
             ..Build::default()
         });
     };
+    if mode == Mode::Dependencies {
+        process::lower_priority(child.id());
+    }
 
     let stderr = child.stderr.take().expect("stderr is piped");
     let stderr_reader = thread::spawn(move || read_stderr(stderr, progress));
 
     let wanted: HashSet<&str> = bins.iter().map(String::as_str).collect();
-    let paths = PathCleaner::new(manifest);
+    let paths = PathCleaner::new(&package.root, manifest);
     let mut build = Build::default();
     let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
     for line in stdout.lines() {
@@ -275,14 +302,16 @@ pub fn build(
 }
 
 /// Rustc names files as cargo passed them: relative to the workspace root, so a package in
-/// `course/` whose bins are `../exercises/…` shows `course/../exercises/…`. Learners should
-/// see `exercises/…`, the path they open.
+/// `course/` whose bins are `../exercises/…` shows `course/../exercises/…`, and absolute
+/// outside it (the light package's bins). Learners should see `exercises/…`, the path they
+/// open.
 pub struct PathCleaner {
     detour: Option<String>,
+    root: String,
 }
 
 impl PathCleaner {
-    pub fn new(manifest: &Path) -> Self {
+    pub fn new(root: &Path, manifest: &Path) -> Self {
         let package_dir = manifest.parent().and_then(|d| d.file_name());
         let is_member = manifest
             .parent()
@@ -292,13 +321,19 @@ impl PathCleaner {
             detour: package_dir
                 .filter(|_| is_member)
                 .map(|d| format!("{}/../", d.to_string_lossy())),
+            root: format!("{}/", root.display()),
         }
     }
 
     pub fn clean(&self, rendered: String) -> String {
-        match &self.detour {
+        let rendered = match &self.detour {
             Some(detour) => rendered.replace(detour.as_str(), ""),
             None => rendered,
+        };
+        if self.root.len() > 1 && rendered.contains(&self.root) {
+            rendered.replace(&self.root, "")
+        } else {
+            rendered
         }
     }
 }
@@ -338,7 +373,7 @@ fn record(
             let matches_mode = match mode {
                 Mode::Test | Mode::TestKeepGoing => test_build,
                 Mode::Build => !test_build,
-                Mode::Clippy => false,
+                Mode::Clippy | Mode::Dependencies => false,
             };
             if let (true, Some(exe)) = (matches_mode, message.executable) {
                 if message.fresh == Some(true) {
@@ -368,12 +403,12 @@ fn read_stderr(stderr: impl Read, progress: Option<ProgressFn>) -> (String, Vec<
         let line = String::from_utf8_lossy(&chunk);
         let line = line.trim_end_matches(['\r', '\n']);
         if let Some(p) = parse_progress(line) {
-            if let Some(report) = &progress {
-                report(p);
-            }
             if p == Progress::WaitingForLock {
                 kept.push_str(line.trim());
                 kept.push('\n');
+            }
+            if let Some(report) = &progress {
+                report(p);
             }
         } else if line.trim_start().starts_with("Running `") {
             invocations.push(line.trim().to_string());

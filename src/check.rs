@@ -9,13 +9,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::cargo::{self, Build, Mode, ProgressFn};
 use crate::compiled::{self, Ledger};
 use crate::course::Course;
+use crate::dependencies::Dependencies;
 use crate::direct::Recipe;
 use crate::error::{Error, Result};
 use crate::exercise::{Exercise, Variant};
@@ -23,6 +24,7 @@ use crate::failures::KnownFailure;
 use crate::files::{self, Lock};
 use crate::guard::Sandbox;
 use crate::libtest::{self, TestCounts};
+use crate::light;
 use crate::limits::Limits;
 use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel, Exit, OUTPUT_CAP};
@@ -126,11 +128,66 @@ pub struct Options {
     /// Keep the rustc command of every bin a batch build compiles (see [`crate::direct`]):
     /// `dev check`'s compile budget replays them. Otherwise only single checks keep theirs.
     pub keep_recipes: bool,
+    /// The dependency build running in the background, if any: items that name a crate wait
+    /// for it (showing its progress), items that name none are checked at once.
+    pub dependencies: Option<Arc<Dependencies>>,
 }
 
-/// Checks every item, building all of them in one cargo graph and running them in parallel.
-/// Outcomes come back in the order of `items`.
+/// Checks every item: those whose source names none of the package's crates in the light
+/// package (see [`light`]), at once; the others in the package itself, after the background
+/// dependency build if there is one. Outcomes come back in the order of `items`.
 pub fn check_all(
+    course: &Course,
+    package: &ExercisePackage,
+    items: &[Item],
+    options: &Options,
+) -> Result<Vec<Outcome>> {
+    let light = light::package(package)?;
+    let (mut light_items, mut full_items) = (Vec::new(), Vec::new());
+    let mut waiting_for = BTreeSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = course.root.join(item.exercise.variant_path(item.variant));
+        let source = files::read(&path).ok();
+        let source = source.as_deref().map(String::from_utf8_lossy);
+        let (chosen, crates) = light::route(package, light.as_ref(), source.as_deref());
+        if std::ptr::eq(chosen, package) {
+            full_items.push(i);
+            waiting_for.extend(crates);
+        } else {
+            light_items.push(i);
+        }
+    }
+    let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
+    let mut check_group = |package: &ExercisePackage, group: &[usize]| -> Result<()> {
+        if group.is_empty() {
+            return Ok(());
+        }
+        let group_items: Vec<Item> = group.iter().map(|&i| items[i]).collect();
+        let checked = check_in(course, package, &group_items, options)?;
+        for (&i, outcome) in group.iter().zip(checked) {
+            outcomes[i] = Some(outcome);
+        }
+        Ok(())
+    };
+    if let Some(light) = &light {
+        check_group(light, &light_items)?;
+    }
+    if !full_items.is_empty()
+        && let Some(dependencies) = &options.dependencies
+    {
+        let crates: Vec<String> = waiting_for.into_iter().collect();
+        dependencies.wait(&crates, options.progress.as_ref(), &options.cancel);
+    }
+    check_group(package, &full_items)?;
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.expect("every item was checked"))
+        .collect())
+}
+
+/// Checks every item in `package`, building all of them in one cargo graph and running them
+/// in parallel. Outcomes come back in the order of `items`.
+fn check_in(
     course: &Course,
     package: &ExercisePackage,
     items: &[Item],
@@ -330,7 +387,7 @@ fn build_bins(
         KnownFailure::record(root, manifest, &rest, test, options.color, &build, started);
         if options.keep_recipes && rest.len() > 1 {
             for recipe in Recipe::learn_all(root, manifest, &rest, test, &build.invocations) {
-                recipe.save(root);
+                recipe.save(&package.target_dir);
             }
         }
     }
@@ -401,12 +458,12 @@ fn build_one_test(
     options: &Options,
 ) -> Result<Build> {
     let manifest = &package.manifest_path;
-    if let Some(recipe) = Recipe::load(root, bin) {
+    if let Some(recipe) = Recipe::load(root, &package.target_dir, bin) {
         // rustc compiles whatever is on disk, whatever its modification time.
         if let Some(build) = recipe.compile(root, manifest, options.color, &options.cancel) {
             return Ok(build);
         }
-        Recipe::forget(root, bin);
+        Recipe::forget(&package.target_dir, bin);
     }
     let bins = [bin.to_string()];
     let progress = options.progress.clone();
@@ -420,7 +477,7 @@ fn build_one_test(
         &options.cancel,
     )?;
     if let Some(recipe) = Recipe::learn(root, manifest, bin, true, &build.invocations) {
-        recipe.save(root);
+        recipe.save(&package.target_dir);
     }
     Ok(build)
 }

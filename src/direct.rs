@@ -21,7 +21,6 @@ use serde::{Deserialize, Serialize};
 use crate::cargo::{Build, Diagnostic, PathCleaner};
 use crate::error::{Error, Result};
 use crate::guard::Sandbox;
-use crate::manifest;
 use crate::process::{self, Cancel, Streams};
 use crate::state;
 
@@ -73,11 +72,11 @@ fn stamp_matches(stamp: &Stamp) -> bool {
     stamp.iter().all(|(path, s)| file_stamp(path) == *s)
 }
 
-/// Where the recipe of `bin` is kept.
-fn recipe_path(root: &Path, bin: &str) -> PathBuf {
-    manifest::build_dir(root)
-        .join("recipes")
-        .join(format!("{bin}.json"))
+/// Where the recipe of `bin` is kept, beside the binaries of the package whose target
+/// directory is `target_dir` (a bin has one recipe in the light package and one in the full
+/// one, see [`crate::light`]).
+fn recipe_path(target_dir: &Path, bin: &str) -> PathBuf {
+    target_dir.join("recipes").join(format!("{bin}.json"))
 }
 
 impl Recipe {
@@ -154,24 +153,24 @@ impl Recipe {
         (&self.program, &self.args, &self.env, &self.stamp).hash(hasher);
     }
 
-    /// The saved recipe of `bin`, if it is still valid.
-    pub fn load(root: &Path, bin: &str) -> Option<Self> {
-        let text = std::fs::read(recipe_path(root, bin)).ok()?;
+    /// The saved recipe of `bin` in the target directory `target_dir`, if it is still valid.
+    pub fn load(root: &Path, target_dir: &Path, bin: &str) -> Option<Self> {
+        let text = std::fs::read(recipe_path(target_dir, bin)).ok()?;
         let recipe: Recipe = serde_json::from_slice(&text).ok()?;
         (recipe.belongs_to(root) && recipe.bin == bin && recipe.is_current()).then_some(recipe)
     }
 
     /// Keeps the recipe for the next check. A failure only costs speed, so it is ignored.
-    pub fn save(&self, root: &Path) {
+    pub fn save(&self, target_dir: &Path) {
         if let Ok(json) = serde_json::to_vec(self) {
-            let _ = std::fs::create_dir_all(manifest::build_dir(root).join("recipes"));
-            let _ = state::write_atomically(&recipe_path(root, &self.bin), &json);
+            let _ = std::fs::create_dir_all(target_dir.join("recipes"));
+            let _ = state::write_atomically(&recipe_path(target_dir, &self.bin), &json);
         }
     }
 
     /// Drops the saved recipe of `bin`.
-    pub fn forget(root: &Path, bin: &str) {
-        let _ = std::fs::remove_file(recipe_path(root, bin));
+    pub fn forget(target_dir: &Path, bin: &str) {
+        let _ = std::fs::remove_file(recipe_path(target_dir, bin));
     }
 
     /// Nothing the command depends on has changed since cargo ran it.
@@ -249,7 +248,7 @@ impl Recipe {
             });
         };
         let stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
-        let paths = PathCleaner::new(manifest);
+        let paths = PathCleaner::new(root, manifest);
         let mut build = Build::default();
         let mut stale = false;
         let mut built = None;

@@ -10,9 +10,10 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::files;
+use crate::light;
 
 /// The manifest of the package that builds the exercises.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ExercisePackage {
     /// Absolute or course-relative path of the package's `Cargo.toml`.
     pub manifest_path: PathBuf,
@@ -22,6 +23,15 @@ pub struct ExercisePackage {
     /// rust-analyzer (or the learner's own `cargo`) building in `target/` holds its lock for as
     /// long as it runs, minutes on a first open; a check waiting for that lock would freeze.
     pub target_dir: PathBuf,
+    /// The course directory the package builds.
+    pub root: PathBuf,
+    /// The crates a bin can name beyond std: the package's dependencies and its library. A
+    /// bin that names none of them can be built without them (see [`crate::light`]).
+    pub crates: Vec<String>,
+    /// The manifest of the package without dependencies, when the package has any.
+    pub light_manifest: Option<String>,
+    /// It has a library: building that builds every dependency and nothing of a learner's.
+    pub has_lib: bool,
 }
 
 impl ExercisePackage {
@@ -30,7 +40,7 @@ impl ExercisePackage {
         let root_manifest = root.join("Cargo.toml");
         let table = read_manifest(&root_manifest)?;
         if table.contains_key("package") && table.contains_key("bin") {
-            return Self::from_table(root, &root_manifest, &table);
+            return Self::from_table(root, &root_manifest, &table, &table);
         }
         let members = table
             .get("workspace")
@@ -43,7 +53,7 @@ impl ExercisePackage {
             let manifest = root.join(member).join("Cargo.toml");
             let member_table = read_manifest(&manifest)?;
             if member_table.contains_key("bin") {
-                return Self::from_table(root, &manifest, &member_table);
+                return Self::from_table(root, &manifest, &member_table, &table);
             }
         }
         Err(Error::usage(format!(
@@ -54,7 +64,14 @@ impl ExercisePackage {
         )))
     }
 
-    fn from_table(root: &Path, manifest: &Path, table: &toml::Table) -> Result<Self> {
+    /// The package declared by `table` (read from `manifest`) in the workspace whose root
+    /// manifest is `workspace`.
+    fn from_table(
+        root: &Path,
+        manifest: &Path,
+        table: &toml::Table,
+        workspace: &toml::Table,
+    ) -> Result<Self> {
         let package_dir = manifest.parent().unwrap_or(root);
         let mut bins = BTreeMap::new();
         for bin in table["bin"].as_array().into_iter().flatten() {
@@ -70,10 +87,18 @@ impl ExercisePackage {
             let relative = relative_to(root, &package_dir.join(path));
             bins.insert(name.to_string(), relative);
         }
+        let crates = crate_names(table);
+        let light_manifest = (!crates.is_empty())
+            .then(|| light::manifest(root, table, workspace, &bins))
+            .flatten();
         Ok(Self {
             manifest_path: manifest.to_path_buf(),
             bins,
             target_dir: build_dir(root),
+            root: root.to_path_buf(),
+            crates,
+            light_manifest,
+            has_lib: table.contains_key("lib") || package_dir.join("src/lib.rs").is_file(),
         })
     }
 }
@@ -85,6 +110,41 @@ impl ExercisePackage {
 /// so nothing in `.backlings/` can make backlings run a command.
 pub fn build_dir(root: &Path) -> PathBuf {
     root.join("target").join("backlings")
+}
+
+/// The names under which a bin of the package in `table` can use other crates: its
+/// dependencies of every kind (keys, `-` as `_`) and its library (when it has dependencies
+/// of its own: a library alone costs a bin nothing to wait for).
+fn crate_names(table: &toml::Table) -> Vec<String> {
+    let sections = ["dependencies", "dev-dependencies"];
+    let targets = table
+        .get("target")
+        .and_then(|t| t.as_table())
+        .into_iter()
+        .flat_map(|t| t.values())
+        .filter_map(|t| t.as_table());
+    let mut names: Vec<String> = std::iter::once(table)
+        .chain(targets)
+        .flat_map(|t| sections.iter().filter_map(|s| t.get(*s)?.as_table()))
+        .flat_map(|deps| deps.keys())
+        .map(|name| name.replace('-', "_"))
+        .collect();
+    if names.is_empty() {
+        return names;
+    }
+    let package_name = table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str());
+    let lib_name = table
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str())
+        .or(package_name);
+    names.extend(lib_name.map(|n| n.replace('-', "_")));
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table> {

@@ -294,6 +294,19 @@ pub fn finish(mut child: Child, cancel: &Cancel) -> io::Result<ExitStatus> {
     child.wait()
 }
 
+/// Lowers the CPU priority of the process group led by `pgid` (nice 10), for work nobody
+/// is waiting for: it gives way to the checks a learner waits for. Processes the group starts
+/// later inherit it. Best effort: a failure only costs speed.
+pub fn lower_priority(pgid: u32) {
+    #[cfg(unix)]
+    // SAFETY: setpriority reads its integer arguments only.
+    unsafe {
+        libc::setpriority(libc::PRIO_PGRP as _, pgid as _, 10);
+    }
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
+
 /// Spawns `command` under the guard with `sandbox`, as the leader of a new process group, and
 /// registers it with `cancel`. `None` when the token was cancelled before the process could
 /// be registered.

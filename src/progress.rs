@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -52,7 +53,8 @@ impl BuildProgress {
                         );
                     }
                 }
-                Progress::Units { done, total } => {
+                Progress::Units { done, total }
+                | Progress::WaitingForCrates { done, total, .. } => {
                     // Cargo counts fresh units too: only units still to build say whether
                     // dependencies are being compiled.
                     if shown.deps.is_none() {
@@ -74,7 +76,7 @@ impl BuildProgress {
                             let bar = ProgressBar::new(u64::from(total));
                             bar.set_style(
                                 ProgressStyle::with_template(
-                                    "{bar:40.cyan/blue} {pos}/{len} units {msg}",
+                                    "{bar:40.cyan/blue} {pos}/{len} units, {elapsed} elapsed, about {eta} left",
                                 )
                                 .expect("the template is valid")
                                 .progress_chars("=> "),
@@ -96,11 +98,40 @@ impl BuildProgress {
     }
 }
 
+/// The time a build of `total` units still needs, at the pace it went so far (`None` before
+/// the first unit): a rough estimate, since units differ in cost.
+pub fn estimate(done: u32, total: u32, elapsed: Duration) -> Option<Duration> {
+    if done == 0 || done > total {
+        return None;
+    }
+    Some(elapsed.mul_f64(f64::from(total - done) / f64::from(done)))
+}
+
+/// `1:05`: minutes and seconds.
+pub fn clock(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
 impl Drop for BuildProgress {
     fn drop(&mut self) {
         let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(bar) = &shown.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_estimate_follows_the_pace_so_far() {
+        let elapsed = Duration::from_secs(30);
+        assert_eq!(estimate(0, 200, elapsed), None, "no pace yet");
+        assert_eq!(estimate(50, 200, elapsed), Some(Duration::from_secs(90)));
+        assert_eq!(estimate(200, 200, elapsed), Some(Duration::ZERO));
+        assert_eq!(clock(Duration::from_secs(65)), "1:05");
     }
 }

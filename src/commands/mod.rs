@@ -69,6 +69,7 @@ pub fn check_with_progress(
         cancel: Cancel::default(),
         per_test,
         keep_recipes,
+        dependencies: None,
     };
     check::check_all(course, package, items, &options)
 }

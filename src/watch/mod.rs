@@ -26,6 +26,7 @@ use crate::check::{self, Item, Options, Outcome, Verdict};
 use crate::commands::reset::reset_file;
 use crate::commands::{load_course, load_state};
 use crate::course::Course;
+use crate::dependencies::Dependencies;
 use crate::error::{Error, Result};
 use crate::exercise::HintDepth;
 use crate::files;
@@ -55,11 +56,21 @@ enum View {
 /// Work in progress.
 enum Busy {
     Checking {
-        progress: Option<(u32, u32)>,
+        progress: Option<BuildShown>,
+        started: Instant,
     },
     /// Every exercise (`c`): single checks wait for it, and it checks the current exercise
     /// again when it ends.
     CheckingAll(Cancel),
+}
+
+/// A build that takes a while, as the screen shows it.
+struct BuildShown {
+    done: u32,
+    total: u32,
+    elapsed: Duration,
+    /// The crates the check waits for, while the background build of the dependencies runs.
+    waiting_for: Option<Arc<[String]>>,
 }
 
 /// The verdict on the current exercise, and the content it was given for.
@@ -96,6 +107,9 @@ struct App {
     message: Option<String>,
     next_id: u64,
     tx: Sender<Event>,
+    /// The course's dependencies building in the background since watch mode started, when
+    /// the package has any (see [`crate::light`]).
+    dependencies: Option<Arc<Dependencies>>,
 }
 
 /// Runs watch mode on the course in the current directory until the learner quits.
@@ -114,9 +128,15 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
 
     let all_done = state.done_count() == course.exercises.len();
     let message = (!state.warnings.is_empty()).then(|| state.warnings.join("\n"));
+    let package = Arc::new(package);
+    let dependencies = package
+        .light_manifest
+        .is_some()
+        .then(|| Arc::new(Dependencies::start(package.clone())));
     let mut app = App {
         course: Arc::new(course),
-        package: Arc::new(package),
+        package,
+        dependencies,
         show_welcome: state.is_new,
         state,
         color,
@@ -189,6 +209,9 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
     app.cancel_running();
     if let Some(Busy::CheckingAll(batch)) = &app.busy {
         batch.cancel();
+    }
+    if let Some(dependencies) = &app.dependencies {
+        dependencies.stop();
     }
     // Leave the shell prompt on a line of its own.
     println!("\r");
@@ -264,6 +287,7 @@ impl App {
             cancel: cancel.clone(),
             per_test: false,
             keep_recipes: false,
+            dependencies: self.dependencies.clone(),
         };
         let (course, package) = (self.course.clone(), self.package.clone());
         trace::log(format_args!(
@@ -283,7 +307,10 @@ impl App {
             content,
             cancel,
         });
-        self.busy = Some(Busy::Checking { progress: None });
+        self.busy = Some(Busy::Checking {
+            progress: None,
+            started: Instant::now(),
+        });
     }
 
     fn cancel_running(&mut self) {
@@ -300,13 +327,37 @@ impl App {
     }
 
     fn on_progress(&mut self, progress: Progress) {
-        let Some(Busy::Checking { progress: shown }) = &mut self.busy else {
+        let Some(Busy::Checking {
+            progress: shown,
+            started,
+        }) = &mut self.busy
+        else {
             return;
         };
         match progress {
             // Only a build of more than the exercise itself is worth a progress line.
-            Progress::Units { done, total } if total > 3 => *shown = Some((done, total)),
+            Progress::Units { done, total } if total > 3 => {
+                *shown = Some(BuildShown {
+                    done,
+                    total,
+                    elapsed: started.elapsed(),
+                    waiting_for: None,
+                })
+            }
             Progress::Units { .. } => {}
+            Progress::WaitingForCrates {
+                crates,
+                done,
+                total,
+                elapsed,
+            } => {
+                *shown = Some(BuildShown {
+                    done,
+                    total,
+                    elapsed,
+                    waiting_for: Some(crates),
+                })
+            }
             Progress::WaitingForLock => {
                 self.message = Some(
                     "Waiting for another build of this course to finish \
@@ -582,6 +633,7 @@ impl App {
             cancel,
             per_test: false,
             keep_recipes: false,
+            dependencies: self.dependencies.clone(),
         };
         spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();

@@ -14,7 +14,8 @@ use crate::exercise::{HintDepth, Variant};
 use crate::report;
 use crate::state::State;
 
-use super::{App, Busy, View};
+use super::{App, BuildShown, Busy, View};
+use crate::progress;
 
 /// The whole screen for the app's current state, `width` × `height` characters. Text is
 /// wrapped at spaces to the width, so a narrow terminal splits no word.
@@ -36,13 +37,11 @@ fn main_view(app: &App, width: u16) -> String {
         out.push_str("\n\n");
     }
     match &app.busy {
-        Some(Busy::Checking { progress }) => {
+        Some(Busy::Checking { progress, .. }) => {
             out.push_str(&format!("Checking {}…", style(&exercise.name).bold()));
-            if let Some((done, total)) = progress {
-                out.push_str(&format!(
-                    "\nBuilding the course's dependencies: {done}/{total} units. \
-                     This happens once, and takes a few minutes on a small machine."
-                ));
+            if let Some(build) = progress {
+                out.push('\n');
+                out.push_str(&build_lines(build, width));
             }
             out.push('\n');
         }
@@ -130,6 +129,55 @@ fn keys_line(done: bool, hint_key: &str) -> String {
     keys.join("  ")
 }
 
+/// What a long build is for, and how far it is: units, time so far, time left.
+fn build_lines(build: &BuildShown, width: u16) -> String {
+    let what = match &build.waiting_for {
+        Some(crates) => format!(
+            "Waiting for {}: the course's dependencies are building in the background \
+             (once; exercises that need no crate are checked meanwhile).",
+            crate_list(crates)
+        ),
+        None => "Building the course's dependencies (once).".to_string(),
+    };
+    let mut counts = format!(
+        " {}/{} units, {} elapsed",
+        build.done,
+        build.total,
+        progress::clock(build.elapsed)
+    );
+    if let Some(left) = progress::estimate(build.done, build.total, build.elapsed) {
+        counts.push_str(&format!(", about {} left", progress::clock(left)));
+    }
+    let room = usize::from(width)
+        .saturating_sub(counts.len() + 3)
+        .clamp(5, 40);
+    format!(
+        "{what}\n[{}]{counts}",
+        bar(build.done as usize, build.total as usize, room)
+    )
+}
+
+/// `serde, http and 2 more`.
+fn crate_list(crates: &[String]) -> String {
+    match crates {
+        [] => "the course's crates".to_string(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} and {second}"),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
+    }
+}
+
+/// `=====>      `, `room` columns.
+fn bar(done: usize, total: usize, room: usize) -> String {
+    let filled = (done * room).checked_div(total).unwrap_or(0).min(room);
+    let mut bar = "=".repeat(filled);
+    if filled < room {
+        bar.push('>');
+        bar.push_str(&" ".repeat(room - filled - 1));
+    }
+    style(bar).green().to_string()
+}
+
 /// `Progress: [=====>      ] 3/10`, fitted to the terminal's width.
 fn progress_bar(done: usize, total: usize, width: u16) -> String {
     let counts = format!(" {done}/{total}");
@@ -137,13 +185,7 @@ fn progress_bar(done: usize, total: usize, width: u16) -> String {
     let room = usize::from(width)
         .saturating_sub("Progress: []".len() + counts.len() + 1)
         .clamp(5, 60);
-    let filled = (done * room).checked_div(total).unwrap_or(0);
-    let mut bar = "=".repeat(filled);
-    if filled < room {
-        bar.push('>');
-        bar.push_str(&" ".repeat(room - filled - 1));
-    }
-    format!("Progress: [{}]{counts}", style(bar).green())
+    format!("Progress: [{}]{counts}", bar(done, total, room))
 }
 
 fn list_view(course: &Course, state: &State, selected: usize, width: u16, height: u16) -> String {

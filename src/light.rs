@@ -1,0 +1,243 @@
+//! The light package: the exercise package without its dependencies, in the build directory.
+//!
+//! Cargo builds every dependency of a package before any of its bins, so on a fresh clone the
+//! first exercise, which needs no crate at all, would wait for the whole course's dependency
+//! graph (~95 s on an idle 2-core machine, many minutes on a busy one). A bin whose source
+//! names none of the package's crates (see [`crate::crates`]) is built here instead: same
+//! edition, lints, profiles and bins, no dependencies, its own target directory (so it never
+//! waits for the lock of a dependency build). A file that compiles here compiles the same in
+//! the full package: nothing it names differs.
+
+use std::path::{Path, PathBuf};
+
+use crate::crates;
+use crate::error::{Error, Result};
+use crate::files;
+use crate::manifest::{ExercisePackage, build_dir};
+
+/// Where the light package of the course in `root` lives.
+fn dir(root: &Path) -> PathBuf {
+    build_dir(root).join("light")
+}
+
+/// The light package's manifest for the package `table` of the workspace `workspace`, whose
+/// bins are `bins` (course-relative paths). `None` when the package cannot be described
+/// without its own directory (a build script, or an edition it inherits but the workspace
+/// does not give, or bins that require features).
+pub fn manifest(
+    root: &Path,
+    table: &toml::Table,
+    workspace: &toml::Table,
+    bins: &std::collections::BTreeMap<String, PathBuf>,
+) -> Option<String> {
+    let package = table.get("package")?.as_table()?;
+    if package.contains_key("build") || package.contains_key("links") {
+        return None;
+    }
+    let inherited = |key: &str| -> Option<toml::Value> {
+        match package.get(key) {
+            Some(toml::Value::Table(t)) if t.get("workspace")?.as_bool()? => workspace
+                .get("workspace")?
+                .get("package")?
+                .get(key)
+                .cloned(),
+            other => other.cloned(),
+        }
+    };
+    let mut light_package = toml::Table::new();
+    light_package.insert("name".into(), package.get("name")?.clone());
+    light_package.insert(
+        "version".into(),
+        inherited("version").unwrap_or_else(|| "0.0.0".into()),
+    );
+    if let Some(edition) = package.get("edition") {
+        light_package.insert(
+            "edition".into(),
+            inherited("edition").or_else(|| {
+                // `edition.workspace = true` without a workspace edition: cargo refuses that.
+                edition.as_str().map(Into::into)
+            })?,
+        );
+    }
+    light_package.insert("publish".into(), false.into());
+    for auto in [
+        "autobins",
+        "autoexamples",
+        "autotests",
+        "autobenches",
+        "autolib",
+    ] {
+        light_package.insert(auto.into(), false.into());
+    }
+    let mut out = toml::Table::new();
+    out.insert("package".into(), light_package.into());
+
+    let lints = match table.get("lints") {
+        Some(toml::Value::Table(t))
+            if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
+        {
+            workspace
+                .get("workspace")
+                .and_then(|w| w.get("lints"))
+                .cloned()
+        }
+        other => other.cloned(),
+    };
+    out.extend(lints.map(|l| ("lints".to_string(), l)));
+    out.extend(
+        workspace
+            .get("profile")
+            .map(|p| ("profile".to_string(), p.clone())),
+    );
+
+    let declared = table.get("bin")?.as_array()?;
+    if declared
+        .iter()
+        .any(|b| b.get("required-features").is_some())
+    {
+        return None;
+    }
+    let light_bins: Vec<toml::Value> = declared
+        .iter()
+        .filter_map(|bin| {
+            let mut bin = bin.as_table()?.clone();
+            let name = bin.get("name")?.as_str()?.to_string();
+            let path = root.join(bins.get(&name)?);
+            bin.insert("path".into(), path.to_string_lossy().into_owned().into());
+            Some(bin.into())
+        })
+        .collect();
+    out.insert("bin".into(), light_bins.into());
+    out.insert("workspace".into(), toml::Table::new().into());
+    let text = toml::to_string(&out).ok()?;
+    Some(format!(
+        "# Written by backlings: the exercise package without its dependencies, for the\n\
+         # exercises that name none of them. Rewritten whenever the course's manifest changes.\n\n{text}"
+    ))
+}
+
+/// The package to build `bin` in, given its current `source`: the light package when the
+/// source names none of the package's crates, else the package itself. Returns the crates it
+/// names, which it has to wait for.
+pub fn route<'p>(
+    package: &'p ExercisePackage,
+    light: Option<&'p ExercisePackage>,
+    source: Option<&str>,
+) -> (&'p ExercisePackage, Vec<String>) {
+    let names: Vec<String> = match source {
+        Some(source) => crates::named(source, &package.crates)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        None => package.crates.clone(),
+    };
+    match light {
+        Some(light) if names.is_empty() => (light, names),
+        _ => (package, names),
+    }
+}
+
+/// The light package of `package`, its manifest written (only when it changed, so that cargo
+/// and the fast path see the same file as last time). `None` when there is none.
+pub fn package(package: &ExercisePackage) -> Result<Option<ExercisePackage>> {
+    let Some(text) = &package.light_manifest else {
+        return Ok(None);
+    };
+    let dir = dir(&package.root);
+    let manifest_path = dir.join("Cargo.toml");
+    if files::read(&manifest_path).ok().as_deref() != Some(text.as_bytes()) {
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+        files::write_atomically(&manifest_path, text.as_bytes())?;
+    }
+    Ok(Some(ExercisePackage {
+        manifest_path,
+        bins: package.bins.clone(),
+        target_dir: dir.join("target"),
+        root: package.root.clone(),
+        crates: Vec::new(),
+        light_manifest: None,
+        has_lib: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COURSE: &str = r#"
+[package]
+name = "course"
+version = "0.1.0"
+edition = "2021"
+
+[lib]
+name = "support"
+path = "src/lib.rs"
+
+[[bin]]
+name = "first"
+path = "../exercises/00/first.rs"
+
+[dependencies]
+serde = "1"
+
+[lints.rust]
+unsafe_code = "forbid"
+"#;
+
+    const WORKSPACE: &str = r#"
+[workspace]
+members = ["course"]
+
+[profile.dev]
+overflow-checks = false
+"#;
+
+    #[test]
+    fn the_light_package_keeps_edition_lints_profiles_and_bins_but_no_dependency() {
+        let table: toml::Table = COURSE.parse().unwrap();
+        let workspace: toml::Table = WORKSPACE.parse().unwrap();
+        let bins = [("first".to_string(), PathBuf::from("exercises/00/first.rs"))].into();
+        let text = manifest(Path::new("/c"), &table, &workspace, &bins).unwrap();
+        let light: toml::Table = text.parse().unwrap();
+        assert_eq!(light["package"]["edition"].as_str(), Some("2021"));
+        assert_eq!(light["lints"], table["lints"]);
+        assert_eq!(light["profile"], workspace["profile"]);
+        assert_eq!(
+            light["bin"][0]["path"].as_str(),
+            Some("/c/exercises/00/first.rs")
+        );
+        for absent in ["dependencies", "lib"] {
+            assert!(!light.contains_key(absent), "{absent} in {text}");
+        }
+        assert!(light.contains_key("workspace"), "its own workspace root");
+    }
+
+    #[test]
+    fn a_package_with_a_build_script_has_no_light_package() {
+        let with_build =
+            COURSE.replace("edition = \"2021\"", "edition = \"2021\"\nbuild = \"b.rs\"");
+        let table: toml::Table = with_build.parse().unwrap();
+        let bins = Default::default();
+        assert!(manifest(Path::new("/c"), &table, &table, &bins).is_none());
+    }
+
+    #[test]
+    fn a_bin_naming_none_of_the_crates_goes_to_the_light_package() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), COURSE.replace("../", "")).unwrap();
+        let full = ExercisePackage::locate(dir.path()).unwrap();
+        assert_eq!(full.crates, ["serde", "support"]);
+        let light = package(&full).unwrap().unwrap();
+        let (chosen, names) = route(&full, Some(&light), Some("fn main() {}"));
+        assert_eq!(
+            (chosen.manifest_path.as_path(), names.len()),
+            (light.manifest_path.as_path(), 0)
+        );
+        let (chosen, names) = route(&full, Some(&light), Some("use serde::Serialize;"));
+        assert_eq!(
+            (chosen.manifest_path.as_path(), names),
+            (full.manifest_path.as_path(), vec!["serde".to_string()])
+        );
+    }
+}
