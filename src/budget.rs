@@ -30,6 +30,7 @@ use crate::cargo::{self, Mode};
 use crate::direct::Recipe;
 use crate::error::{Error, Result};
 use crate::exercise::{Exercise, Variant};
+use crate::light;
 use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel};
 use crate::state::{self, DATA_DIR};
@@ -67,12 +68,23 @@ pub fn measure(
     budget: Duration,
 ) -> Result<HashMap<String, Duration>> {
     let mut recipes = HashMap::new();
-    for test in [true, false] {
-        let bins: Vec<String> = exercises
-            .iter()
-            .filter(|e| e.test == test)
-            .map(|e| e.bin_name(Variant::Solution))
-            .collect();
+    // Each solution is measured where it is built: the light package when it names no crate.
+    let light = light::package(package)?;
+    let mut groups: Vec<(&ExercisePackage, bool, Vec<String>)> = Vec::new();
+    for exercise in exercises {
+        let source = std::fs::read(root.join(exercise.solution_path())).ok();
+        let source = source.as_deref().map(String::from_utf8_lossy);
+        let (chosen, _) = light::route(package, light.as_ref(), source.as_deref());
+        let bin = exercise.bin_name(Variant::Solution);
+        match groups
+            .iter_mut()
+            .find(|(p, test, _)| std::ptr::eq(*p, chosen) && *test == exercise.test)
+        {
+            Some((_, _, bins)) => bins.push(bin),
+            None => groups.push((chosen, exercise.test, vec![bin])),
+        }
+    }
+    for (package, test, bins) in groups {
         recipes.extend(recipes_for(root, package, &bins, test)?);
     }
 

@@ -292,7 +292,10 @@ pub fn build(
     }
     let status =
         process::finish(child, cancel).map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
-    (build.cargo_stderr, build.invocations) = stderr_reader.join().unwrap_or_default();
+    let (stderr, invocations) = stderr_reader.join().unwrap_or_default();
+    // The dependencies' compiler errors (from stdout) come first: they are the cause.
+    build.cargo_stderr.push_str(&stderr);
+    build.invocations = invocations;
     if status.code() == Some(guard::COULD_NOT_START) {
         return Err(no_cargo(&build.cargo_stderr.trim()));
     }
@@ -450,6 +453,9 @@ fn is_noise(line: &str) -> bool {
         || (word.starts_with('[') && line.contains("] ")) // build-script output under -vv
         || (line.starts_with("warning: `") && line.contains("generated"))
         || line.starts_with("warning: build failed, waiting for other jobs")
+        // Under -vv, the command line of a rustc that failed, after its errors were shown.
+        || line == "Caused by:"
+        || line.trim_start().starts_with("process didn't exit successfully: `")
 }
 
 /// `    Building [=====>    ] 34/72: serde, syn` → 34 of 72 units.

@@ -176,6 +176,25 @@ impl TestCourse {
         self.write("Cargo.toml", &bins);
     }
 
+    /// Makes the course depend on a crate `name` in `vendor/name`, with library `lib` and,
+    /// if given, build script `build`.
+    pub fn depend_on(&self, name: &str, lib: &str, build: Option<&str>) {
+        let dir = format!("vendor/{name}");
+        self.write(
+            &format!("{dir}/Cargo.toml"),
+            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        self.write(&format!("{dir}/src/lib.rs"), lib);
+        if let Some(build) = build {
+            self.write(&format!("{dir}/build.rs"), build);
+        }
+        let manifest = self.read("Cargo.toml");
+        self.write(
+            "Cargo.toml",
+            &format!("{manifest}\n[dependencies]\n{name} = {{ path = \"{dir}\" }}\n"),
+        );
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -244,6 +244,11 @@ impl Watch {
     }
 
     /// Sends `signal` to backlings.
+    /// The process id of backlings.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn signal(&self, signal: i32) {
         // SAFETY: kill has no memory-safety preconditions.
         unsafe {

@@ -5,6 +5,7 @@
 mod common;
 
 mod checks;
+mod dependencies;
 mod journey;
 mod noticing;
 mod saves;
