@@ -13,7 +13,7 @@ use crate::inert::{self, Colour};
 use crate::results::{self, Status, TestCase};
 
 /// How a batch command reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// One line per exercise and a closing count, for people.
     #[default]

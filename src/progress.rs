@@ -20,8 +20,10 @@ struct Shown {
     /// Without a terminal: the last tenth printed.
     last_tenth: Option<u32>,
     announced: bool,
-    /// Decided at the first report: this build compiles dependencies.
+    /// Decided at a build's first report: this build compiles dependencies.
     deps: Option<bool>,
+    /// The unit count of the build being shown.
+    total: Option<u32>,
     said_waiting: bool,
 }
 
@@ -57,7 +59,10 @@ impl BuildProgress {
                 | Progress::WaitingForCrates { done, total, .. } => {
                     // Cargo counts fresh units too: only units still to build say whether
                     // dependencies are being compiled.
-                    if shown.deps.is_none() {
+                    // A check of many files can run two builds (the light package's, then the
+                    // full one's, see `light`): each is judged by itself.
+                    if shown.total != Some(total) {
+                        shown.total = Some(total);
                         shown.deps = Some(total - done.min(total) > own_units(bins));
                     }
                     let deps = shown.deps == Some(true);

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::{Reporting, load_course, selected};
 use crate::check::{Item, Outcome, Verdict};
+use crate::cli::Batch;
 use crate::course::Course;
 use crate::error::Result;
 use crate::exercise::{Exercise, Variant};
@@ -16,7 +17,7 @@ use crate::formats::{self, FileResult};
 use crate::manifest::ExercisePackage;
 use crate::report;
 use crate::results::{Status, TestCase};
-use crate::{Batch, budget, guard};
+use crate::{budget, guard};
 
 pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch) -> Result<i32> {
     let (course, package) = load_course()?;

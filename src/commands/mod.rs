@@ -14,8 +14,8 @@ pub mod verify;
 
 use std::path::PathBuf;
 
-use crate::Batch;
 use crate::check::{self, Item, Options, Outcome};
+use crate::cli::Batch;
 use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::exercise::Exercise;

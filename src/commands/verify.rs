@@ -2,9 +2,9 @@
 //! close with `N passed, M failed`, or report in a CI format.
 
 use super::{Reporting, load_course, load_state, selected};
-use crate::Batch;
 use crate::bundled;
 use crate::check::{Item, Verdict};
+use crate::cli::Batch;
 use crate::error::Result;
 use crate::formats::FileResult;
 use crate::report;

@@ -79,7 +79,10 @@ fn an_exercise_that_needs_no_crate_is_checked_while_the_dependencies_build() {
     watch.expect("first is done!");
     watch.press("n");
     let frame = watch.expect("Waiting for slow");
-    assert!(frame.contains(" units, "), "a progress bar with units: {frame}");
+    assert!(
+        frame.contains(" units, "),
+        "a progress bar with units: {frame}"
+    );
     assert!(frame.contains(" elapsed"), "the time so far: {frame}");
 
     open_gate(&course);
