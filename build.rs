@@ -6,10 +6,13 @@
 //! working tree: a clone is where learners learn, and their edits must not become the course
 //! that `init` writes and `reset` restores. It also means that saving an exercise does not
 //! rebuild the runner; committing does. Built from a registry package (no git, or git that
-//! does not track these files), the course is read from the files.
+//! does not track these files), the course is read from the files, some of them from where
+//! the package carries them (`build/carried.rs`).
 
 use std::path::{Path, PathBuf};
 
+#[path = "build/carried.rs"]
+mod carried;
 #[path = "build/committed.rs"]
 mod committed;
 
@@ -47,7 +50,8 @@ fn main() {
     std::fs::write(out_dir.join("bundled_files.rs"), out).expect("OUT_DIR is writable");
 }
 
-/// The course as the files in `root` hold it, for a build outside git.
+/// The course as the files in `root` hold it, for a build outside git: a registry package,
+/// or a copy of the repository without its history.
 fn working_tree_course(root: &Path) -> Vec<(String, PathBuf)> {
     let mut paths: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     for dir in DIRS {
@@ -56,16 +60,17 @@ fn working_tree_course(root: &Path) -> Vec<(String, PathBuf)> {
         collect_rs(root, Path::new(dir), &mut paths);
     }
     for file in FILES {
-        println!("cargo::rerun-if-changed={file}");
+        println!("cargo::rerun-if-changed={}", carried::source_of(file));
     }
     paths.sort();
     paths
         .into_iter()
         .map(|path| {
-            let absolute = root.join(&path);
+            let absolute = root.join(carried::source_of(&path));
             assert!(
                 absolute.is_file(),
-                "the bundled course needs {} (run the build from a backlings checkout)",
+                "the bundled course needs {} (run the build from a backlings checkout or its \
+                 registry package)",
                 absolute.display()
             );
             (path, absolute)
