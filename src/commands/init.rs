@@ -18,8 +18,13 @@ const PACKAGE: &str = "course/Cargo.toml";
 const LIBRARY: (&str, &str) = ("course/src/lib.rs", "support/lib.rs");
 
 /// The build settings of this repository's root manifest, which a workspace member cannot
-/// carry (a test keeps them equal).
-const PROFILE: &str = r#"
+/// carry (a test keeps them equal), and an empty workspace: the course is a workspace of its
+/// own, so that it builds wherever it is written, also inside another cargo workspace (a
+/// learner's projects folder), which would otherwise claim it and refuse to build it.
+const ROOT_SETTINGS: &str = r#"
+# A workspace of its own: a cargo workspace in a folder above does not claim this course.
+[workspace]
+
 # argon2 at OWASP parameters costs ~0.5 s per hash at opt-level 0 and ~40 ms at opt-level 2;
 # this also compiles the bundled SQLite with -O2.
 [profile.dev.package."*"]
@@ -59,8 +64,8 @@ pub fn run(dir: &Path) -> Result<i32> {
     Ok(0)
 }
 
-/// The exercise package as the course's root manifest: bins and library from the root, and
-/// the repository's build settings.
+/// The exercise package as the course's root manifest: bins and library from the root, the
+/// repository's build settings, a workspace of its own.
 fn manifest(course: &Course) -> Result<String> {
     let path = course.root.join("Cargo.toml");
     let package = bundled::file(Path::new(PACKAGE)).and_then(|b| std::str::from_utf8(b).ok());
@@ -75,7 +80,7 @@ fn manifest(course: &Course) -> Result<String> {
         1,
     );
     let bins = authoring::expected_bins(course, &path);
-    Ok(authoring::with_bins(&package, &path, &bins)? + PROFILE)
+    Ok(authoring::with_bins(&package, &path, &bins)? + ROOT_SETTINGS)
 }
 
 #[cfg(test)]
@@ -93,6 +98,7 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(written["profile"], ours["profile"]);
+        assert_eq!(written["workspace"], toml::Table::new().into());
         assert_eq!(written["lib"]["path"].as_str(), Some(LIBRARY.1));
         assert!(course.join(LIBRARY.1).is_file());
         let bins = written["bin"].as_array().unwrap();
