@@ -31,7 +31,7 @@ pub const DEFAULT_COMPILE_BUDGET: Duration = Duration::from_millis(1500);
 const MAX_TIMEOUT_SECS: u64 = 3600;
 
 /// A loaded, validated course.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Course {
     /// The course directory: where `info.toml`, `exercises/` and `solutions/` are.
     pub root: PathBuf,

@@ -32,6 +32,7 @@ mod results;
 mod scaffold;
 mod shipped;
 mod signals;
+mod stand_ins;
 mod state;
 mod watch;
 

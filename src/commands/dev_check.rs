@@ -1,6 +1,9 @@
 //! `backlings dev check`: for course authors and CI. Every exercise fails as shipped, every
 //! solution passes and is clippy-clean, every entry has a hint and a solution, the exercise
 //! package builds exactly what `info.toml` lists, and no stray files lie around.
+//!
+//! In a course written by `init`, the solutions that `solutions/` does not show yet are the
+//! bundled ones, checked where they stand in ([`StandIns`]), never written into `solutions/`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,6 +20,7 @@ use crate::formats::{self, FileResult};
 use crate::manifest::ExercisePackage;
 use crate::report;
 use crate::results::{Status, TestCase};
+use crate::stand_ins::StandIns;
 use crate::{budget, guard};
 
 pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch) -> Result<i32> {
@@ -39,10 +43,21 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
         Vec::new()
     };
 
+    let stand_ins = StandIns::prepare(&course, &package, &exercises)?;
+    let stands_in = |e: &Exercise| stand_ins.as_ref().is_some_and(|s| s.has(e));
+    if let Some(stand_ins) = &stand_ins {
+        eprintln!(
+            "note: {} solutions are not in solutions/ yet (each appears when its exercise is \
+             done): checking the bundled ones, in {}",
+            stand_ins.package.bins.len(),
+            stand_ins.course.root.display()
+        );
+    }
+
     let mut items = Vec::new();
     for exercise in &exercises {
         items.push(Item::exercise(exercise));
-        if course.root.join(exercise.solution_path()).is_file() {
+        if stands_in(exercise) || course.root.join(exercise.solution_path()).is_file() {
             items.push(Item {
                 exercise,
                 variant: Variant::Solution,
@@ -52,18 +67,35 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
     }
     // Only bins the package declares can be built; the missing ones are problems already.
     items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
-    let outcomes = reporting.check(&course, &package, &items)?;
+    let outcomes = check(&reporting, &course, &package, stand_ins.as_ref(), &items)?;
     let compile_times = match budget {
         Some(budget) => {
-            let built: Vec<&Exercise> = items
-                .iter()
-                .zip(&outcomes)
-                .filter(|(i, o)| i.variant == Variant::Solution && o.verdict == Verdict::Done)
-                .map(|(i, _)| i.exercise)
-                .collect();
-            budget::measure(&course.root, &package, &built, budget)?
+            let built = |standing_in: bool| -> Vec<&Exercise> {
+                items
+                    .iter()
+                    .zip(&outcomes)
+                    .filter(|(i, o)| i.variant == Variant::Solution && o.verdict == Verdict::Done)
+                    .map(|(i, _)| i.exercise)
+                    .filter(|e| stands_in(e) == standing_in)
+                    .collect()
+            };
+            let mut times = budget::measure(&course.root, &package, &built(false), budget)?;
+            if let Some(stand_ins) = &stand_ins {
+                let theirs: Vec<&Exercise> = built(true)
+                    .into_iter()
+                    .map(|e| stand_ins.exercise(e))
+                    .collect();
+                let root = &stand_ins.course.root;
+                times.extend(budget::measure(root, &stand_ins.package, &theirs, budget)?);
+            }
+            times
         }
         None => HashMap::new(),
+    };
+    // Where each exercise's solution is read from.
+    let solution_root = |e: &Exercise| match &stand_ins {
+        Some(stand_ins) if stands_in(e) => stand_ins.course.root.as_path(),
+        _ => course.root.as_path(),
     };
 
     let mut results = Vec::new();
@@ -77,18 +109,22 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
             .zip(&outcomes)
             .filter(|(item, _)| std::ptr::eq(item.exercise, *exercise))
             .collect();
-        let entry = entry_problems(exercise, &course, &package);
+        let entry = entry_problems(exercise, &course, &package, stands_in(exercise));
         let over_budget = budget
             .zip(compile_times.get(&exercise.name))
             .and_then(|(budget, time)| (*time > budget).then(|| over_budget(*time, budget)));
         let mut shipped = None;
         for (item, outcome) in &checked {
-            if let Some(problem) = outcome_problem(item, outcome) {
+            if let Some(problem) = outcome_problem(item, outcome, stands_in(exercise)) {
                 if item.variant == Variant::Exercise {
                     shipped = Some(problem.clone());
                 }
                 problems.push((exercise.name.clone(), problem));
-                details.push((item.exercise, item.variant, *outcome));
+                let root = match item.variant {
+                    Variant::Exercise => course.root.as_path(),
+                    Variant::Solution => solution_root(exercise),
+                };
+                details.push((item.exercise, item.variant, *outcome, root));
             }
         }
         if reporting.per_test {
@@ -100,7 +136,7 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
                 shipped,
                 budget_rule,
                 &entry,
-                &course,
+                solution_root(exercise),
             ));
         }
         problems.extend(over_budget.map(|p| (exercise.name.clone(), p)));
@@ -130,12 +166,12 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
             println!("{}", show(report::line(false, name, problem)));
         }
         if verbose {
-            for (exercise, variant, outcome) in details {
+            for (exercise, variant, outcome, root) in details {
                 println!(
                     "\n── {} ({}) ──\n{}",
                     exercise.name,
                     exercise.variant_path(variant).display(),
-                    show(report::outcome(exercise, variant, outcome, &course.root))
+                    show(report::outcome(exercise, variant, outcome, root))
                 );
             }
         } else if !problems.is_empty() {
@@ -152,20 +188,58 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
     Ok(if failed == 0 { 0 } else { 1 })
 }
 
-/// One exercise in a CI report: its solution's tests, then each rule of `dev check` as a
-/// test of its own (the shipped file fails, the solution compiles within the budget when
-/// there is one, the `info.toml` entry is complete).
+/// Checks `items`, outcomes in their order: the solutions that stand in for missing ones in
+/// their own package, everything else in the course's.
+fn check(
+    reporting: &Reporting,
+    course: &Course,
+    package: &ExercisePackage,
+    stand_ins: Option<&StandIns>,
+    items: &[Item],
+) -> Result<Vec<Outcome>> {
+    let stands_in = |item: &Item| {
+        item.variant == Variant::Solution && stand_ins.is_some_and(|s| s.has(item.exercise))
+    };
+    let (theirs, ours): (Vec<usize>, Vec<usize>) =
+        (0..items.len()).partition(|&i| stands_in(&items[i]));
+    let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
+    let own: Vec<Item> = ours.iter().map(|&i| items[i]).collect();
+    for (&i, outcome) in ours.iter().zip(reporting.check(course, package, &own)?) {
+        outcomes[i] = Some(outcome);
+    }
+    if let Some(stand_ins) = stand_ins.filter(|_| !theirs.is_empty()) {
+        let moved: Vec<Item> = theirs
+            .iter()
+            .map(|&i| Item {
+                exercise: stand_ins.exercise(items[i].exercise),
+                ..items[i]
+            })
+            .collect();
+        let checked = reporting.check(&stand_ins.course, &stand_ins.package, &moved)?;
+        for (&i, outcome) in theirs.iter().zip(checked) {
+            outcomes[i] = Some(outcome);
+        }
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.expect("every item was checked"))
+        .collect())
+}
+
+/// One exercise in a CI report: its solution's tests (read from `solution_root`), then each
+/// rule of `dev check` as a test of its own (the shipped file fails, the solution compiles
+/// within the budget when there is one, the `info.toml` entry is complete).
 fn exercise_result(
     exercise: &Exercise,
     solution: Option<&Outcome>,
     shipped_problem: Option<String>,
     budget_problem: Option<Option<String>>,
     entry_problems: &[String],
-    course: &Course,
+    solution_root: &Path,
 ) -> FileResult {
     let path = exercise.solution_path();
     let mut result = match solution {
-        Some(outcome) => FileResult::from_outcome(exercise, &path, outcome, &course.root),
+        Some(outcome) => FileResult::from_outcome(exercise, &path, outcome, solution_root),
         None => FileResult::new(&exercise.name, &path),
     };
     if result.status == Status::Error {
@@ -221,7 +295,9 @@ fn over_budget(time: Duration, budget: Duration) -> String {
 /// The label of problems that belong to no single exercise.
 const COURSE: &str = "course";
 
-fn outcome_problem(item: &Item, outcome: &Outcome) -> Option<String> {
+/// What is wrong with a checked file, if anything; `stands_in`: the solution checked is the
+/// bundled one, not in `solutions/` yet.
+fn outcome_problem(item: &Item, outcome: &Outcome, stands_in: bool) -> Option<String> {
     match item.variant {
         Variant::Exercise if outcome.verdict == Verdict::Done && !item.exercise.skip_check_unsolved => Some(
             "passes as shipped: it must fail until the learner fixes it (or set skip_check_unsolved = true)".to_string(),
@@ -229,20 +305,28 @@ fn outcome_problem(item: &Item, outcome: &Outcome) -> Option<String> {
         Variant::Exercise => None,
         Variant::Solution if outcome.verdict == Verdict::Done => None,
         Variant::Solution => Some(format!(
-            "the solution {}: {}",
+            "the {}solution {}: {}",
+            if stands_in { "bundled " } else { "" },
             item.exercise.solution_path().display(),
             outcome.verdict.summary()
         )),
     }
 }
 
-fn entry_problems(exercise: &Exercise, course: &Course, package: &ExercisePackage) -> Vec<String> {
+/// What is missing from an exercise's entry; `solution_stands_in`: the bundled solution is
+/// checked for the one `solutions/` does not show yet.
+fn entry_problems(
+    exercise: &Exercise,
+    course: &Course,
+    package: &ExercisePackage,
+    solution_stands_in: bool,
+) -> Vec<String> {
     let mut problems = Vec::new();
     if exercise.hint.is_empty() {
         problems.push("has no hint".to_string());
     }
     let solution = exercise.solution_path();
-    if !course.root.join(&solution).is_file() {
+    if !solution_stands_in && !course.root.join(&solution).is_file() {
         problems.push(format!(
             "has no solution: {} is missing",
             solution.display()
