@@ -261,6 +261,46 @@ pub fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Makes `to` hold exactly the files of `from`, its own `target/` aside, rewriting only the
+/// files whose contents differ and removing the others (progress in `.backlings/` too): cargo
+/// decides by modification times, so a course kept in `to` between runs, beside its build
+/// directory, is rebuilt only where it changed.
+pub fn sync(from: &Path, to: &Path) {
+    let wanted = all_files(from);
+    for file in &wanted {
+        let (new, old) = (from.join(file), to.join(file));
+        let contents = std::fs::read(&new).unwrap();
+        if std::fs::read(&old).ok() != Some(contents.clone()) {
+            std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+            std::fs::write(&old, contents).unwrap();
+        }
+    }
+    if to.exists() {
+        for stray in all_files(to).difference(&wanted) {
+            std::fs::remove_file(to.join(stray)).unwrap();
+        }
+    }
+}
+
+/// Every file under `root` (but not under its `target/`), relative to it.
+pub fn all_files(root: &Path) -> std::collections::BTreeSet<PathBuf> {
+    let mut files = std::collections::BTreeSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path != root.join("target") {
+                    stack.push(path);
+                }
+            } else {
+                files.insert(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    files
+}
+
 /// Stderr of a finished command, as text.
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()

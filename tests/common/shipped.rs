@@ -101,44 +101,8 @@ pub fn course() -> PathBuf {
         manifest.insert(key.to_string(), ours[key].clone());
     }
     std::fs::write(staging.path().join("Cargo.toml"), manifest.to_string()).unwrap();
-
-    let _ = std::fs::remove_dir_all(dir.join(".backlings"));
-    let wanted = all_files(staging.path());
-    for file in &wanted {
-        let (new, old) = (staging.path().join(file), dir.join(file));
-        let contents = std::fs::read(&new).unwrap();
-        if std::fs::read(&old).ok() != Some(contents.clone()) {
-            std::fs::create_dir_all(old.parent().unwrap()).unwrap();
-            std::fs::write(&old, contents).unwrap();
-        }
-    }
-    if dir.exists() {
-        for stray in all_files(&dir).difference(&wanted) {
-            if !stray.starts_with("target") {
-                std::fs::remove_file(dir.join(stray)).unwrap();
-            }
-        }
-    }
+    super::sync(staging.path(), &dir);
     dir
-}
-
-/// Every file under `root` (but not under its `target/`), relative to it.
-fn all_files(root: &Path) -> std::collections::BTreeSet<PathBuf> {
-    let mut files = std::collections::BTreeSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                if path != root.join("target") {
-                    stack.push(path);
-                }
-            } else {
-                files.insert(path.strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    files
 }
 
 /// The build directory of [`course`], where the course's dependencies are built: other
