@@ -43,10 +43,11 @@ pub fn reveal_solution(course: &Course, exercise: &Exercise) -> Result<()> {
     }
 }
 
-/// Where a registry package carries the course files it cannot hold where they are.
+/// Where a registry package carries the course files it cannot hold where they are, for the
+/// tests that read them.
 #[cfg(test)]
 #[path = "../build/carried.rs"]
-mod carried;
+pub mod carried;
 
 #[cfg(test)]
 mod tests {
