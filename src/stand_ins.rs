@@ -30,21 +30,21 @@ pub struct StandIns {
 }
 
 impl StandIns {
-    /// Writes the bundled solution of each of `exercises` whose own solution file is
-    /// missing, and their package; `None` when none needs one (every solution is there, or
-    /// the course is not the bundled one, whose solutions the binary does not carry).
-    pub fn prepare(
-        course: &Course,
-        package: &ExercisePackage,
-        exercises: &[&Exercise],
-    ) -> Result<Option<Self>> {
+    /// Writes the bundled solution of each exercise whose own solution file is missing, and
+    /// their package; `None` when none needs one (every solution is there, or the course is
+    /// not the bundled one, whose solutions the binary does not carry).
+    ///
+    /// All of them, also when `dev check` checks one partition: then partitions checked at
+    /// once in one course write the same package, and none pulls a bin from under another.
+    pub fn prepare(course: &Course, package: &ExercisePackage) -> Result<Option<Self>> {
         if !course.bundled {
             return Ok(None);
         }
-        let standing_in: Vec<(&Exercise, &[u8])> = exercises
+        let standing_in: Vec<(&Exercise, &[u8])> = course
+            .exercises
             .iter()
             .filter(|e| !course.root.join(e.solution_path()).is_file())
-            .filter_map(|e| bundled::file(&e.solution_path()).map(|s| (*e, s)))
+            .filter_map(|e| bundled::file(&e.solution_path()).map(|s| (e, s)))
             .collect();
         if standing_in.is_empty() {
             return Ok(None);

@@ -43,7 +43,7 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
         Vec::new()
     };
 
-    let stand_ins = StandIns::prepare(&course, &package, &exercises)?;
+    let stand_ins = StandIns::prepare(&course, &package)?;
     let stands_in = |e: &Exercise| stand_ins.as_ref().is_some_and(|s| s.has(e));
     if let Some(stand_ins) = &stand_ins {
         eprintln!(
