@@ -3,7 +3,7 @@
 //! clone anywhere.
 //!
 //! A costly test: it builds the runner from the package and every exercise and solution of
-//! the course it writes, 106 s on a 2-core machine with little else running, 3.7 minutes
+//! the course it writes, about 100 s on a 2-core machine with little else running, 3.7 minutes
 //! beside other builds (`cargo test --test registry_package` after `rm -rf
 //! target/tmp/registry-package`). It keeps what it builds in `target/tmp/registry-package/`,
 //! so a second run takes about 5 s: only what changed is built again (the runner's own crate,
