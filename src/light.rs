@@ -84,11 +84,21 @@ pub fn manifest(
         other => other.cloned(),
     };
     out.extend(lints.map(|l| ("lints".to_string(), l)));
-    out.extend(
-        workspace
-            .get("profile")
-            .map(|p| ("profile".to_string(), p.clone())),
-    );
+    // Without dependencies, per-package settings would only make cargo warn that they match
+    // no package.
+    let profiles = workspace
+        .get("profile")
+        .and_then(|p| p.as_table())
+        .map(|profiles| {
+            let mut profiles = profiles.clone();
+            for (_, profile) in profiles.iter_mut() {
+                if let Some(profile) = profile.as_table_mut() {
+                    profile.remove("package");
+                }
+            }
+            profiles
+        });
+    out.extend(profiles.map(|p| ("profile".to_string(), p.into())));
 
     let declared = table.get("bin")?.as_array()?;
     if declared
@@ -191,6 +201,9 @@ members = ["course"]
 
 [profile.dev]
 overflow-checks = false
+
+[profile.dev.package."*"]
+opt-level = 2
 "#;
 
     #[test]
@@ -202,7 +215,14 @@ overflow-checks = false
         let light: toml::Table = text.parse().unwrap();
         assert_eq!(light["package"]["edition"].as_str(), Some("2021"));
         assert_eq!(light["lints"], table["lints"]);
-        assert_eq!(light["profile"], workspace["profile"]);
+        assert_eq!(
+            light["profile"]["dev"]["overflow-checks"].as_bool(),
+            Some(false)
+        );
+        assert!(
+            light["profile"]["dev"].get("package").is_none(),
+            "no dependency for per-package settings to match"
+        );
         assert_eq!(
             light["bin"][0]["path"].as_str(),
             Some("/c/exercises/00/first.rs")

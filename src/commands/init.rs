@@ -17,8 +17,8 @@ use crate::scaffold;
 const PACKAGE: &str = "course/Cargo.toml";
 const LIBRARY: (&str, &str) = ("course/src/lib.rs", "support/lib.rs");
 
-/// The build settings of this repository's root manifest, which a workspace member cannot
-/// carry (a test keeps them equal), and an empty workspace: the course is a workspace of its
+/// The build settings of this repository's root manifest for the course's dependencies,
+/// which a workspace member cannot carry (a test keeps them equal), and an empty workspace: the course is a workspace of its
 /// own, so that it builds wherever it is written, also inside another cargo workspace (a
 /// learner's projects folder), which would otherwise claim it and refuse to build it.
 const ROOT_SETTINGS: &str = r#"
@@ -56,7 +56,8 @@ pub fn run(dir: &Path) -> Result<i32> {
     println!(
         "Wrote the backlings course ({} exercises) to {}.\n\
          Start learning:\n  cd {}\n  backlings\n\
-         The first check builds the course's dependencies once, a few minutes on a small machine.",
+         The first exercises need no crate and are checked at once; the course's dependencies \
+         build in the background meanwhile (once, a few minutes on a small machine).",
         course.exercises.len(),
         dir.display(),
         scaffold::shell_word(dir)
@@ -98,8 +99,10 @@ mod tests {
             .parse()
             .unwrap();
         // A registry package's manifest says `debug = 0` for `debug = false`.
+        // The settings of the course's dependencies; the runner's own dependencies have
+        // settings of their own in this repository, which a course does not need.
         let settings = |t: &toml::Table| {
-            t["profile"]
+            t["profile"]["dev"]["package"]["*"]
                 .to_string()
                 .replace("debug = 0", "debug = false")
         };
