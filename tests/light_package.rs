@@ -22,6 +22,15 @@ fn course_with_a_broken_dependency() -> TestCourse {
     course
 }
 
+/// `backlings run NAME` says it is done.
+fn assert_done(course: &TestCourse, name: &str) {
+    course
+        .backlings(&["run", name])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!("{name} is done")));
+}
+
 #[test]
 fn an_exercise_that_names_no_crate_gets_its_verdict_without_the_dependencies() {
     let course = course_with_a_broken_dependency();
@@ -29,11 +38,7 @@ fn an_exercise_that_names_no_crate_gets_its_verdict_without_the_dependencies() {
         predicate::str::contains("the sum is wrong")
             .and(predicate::str::contains("first: 1 of 1 tests fail")),
     );
-    course
-        .backlings(&["run", "second"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("second is done"));
+    assert_done(&course, "second");
 }
 
 #[test]
@@ -55,11 +60,7 @@ fn a_crate_named_only_in_a_comment_or_a_string_is_not_needed() {
         "// Later exercises use broken::helper().\nfn main() { let _ = \"broken::helper\"; }",
     );
     course.write(&TestCourse::exercise("second"), &mentions);
-    course
-        .backlings(&["run", "second"])
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("second is done"));
+    assert_done(&course, "second");
 }
 
 #[test]
