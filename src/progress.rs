@@ -24,6 +24,8 @@ struct Shown {
     deps: Option<bool>,
     /// The unit count of the build being shown.
     total: Option<u32>,
+    /// The bar shows the time left.
+    estimating: bool,
     said_waiting: bool,
 }
 
@@ -77,17 +79,20 @@ impl BuildProgress {
                         if !deps && total - done.min(total) < 3 {
                             return;
                         }
-                        let bar = shown.bar.get_or_insert_with(|| {
+                        if shown.bar.is_none() {
                             let bar = ProgressBar::new(u64::from(total));
-                            bar.set_style(
-                                ProgressStyle::with_template(
-                                    "{bar:40.cyan/blue} {pos}/{len} units, {elapsed} elapsed, about {eta} left",
-                                )
-                                .expect("the template is valid")
-                                .progress_chars("=> "),
-                            );
-                            bar
-                        });
+                            bar.set_style(bar_style(""));
+                            shown.bar = Some(bar);
+                        }
+                        // No estimate before there is a pace to go by.
+                        let estimating = done > 0;
+                        if estimating && !shown.estimating {
+                            shown.estimating = true;
+                            if let Some(bar) = &shown.bar {
+                                bar.set_style(bar_style(", about {eta} left"));
+                            }
+                        }
+                        let bar = shown.bar.as_ref().expect("made above");
                         bar.set_length(u64::from(total));
                         bar.set_position(u64::from(done));
                     } else if deps {
@@ -101,6 +106,15 @@ impl BuildProgress {
             }
         })
     }
+}
+
+/// The bar: units, time so far, and `rest`.
+fn bar_style(rest: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{bar:40.cyan/blue}} {{pos}}/{{len}} units, {{elapsed}} elapsed{rest}"
+    ))
+    .expect("the template is valid")
+    .progress_chars("=> ")
 }
 
 /// The time a build of `total` units still needs, at the pace it went so far (`None` before
