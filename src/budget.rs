@@ -73,8 +73,8 @@ pub fn measure(
     let mut groups: Vec<(&ExercisePackage, bool, Vec<String>)> = Vec::new();
     for exercise in exercises {
         let source = std::fs::read(root.join(exercise.solution_path())).ok();
-        let source = source.as_deref().map(String::from_utf8_lossy);
-        let (chosen, _) = light::route(package, light.as_ref(), source.as_deref());
+        let crates = light::crates_named(package, source.as_deref());
+        let chosen = light::route(package, light.as_ref(), &crates);
         let bin = exercise.bin_name(Variant::Solution);
         match groups
             .iter_mut()

@@ -143,16 +143,22 @@ pub fn check_all(
     options: &Options,
 ) -> Result<Vec<Outcome>> {
     let light = light::package(package)?;
+    // Each bin's lock, whichever package builds it, before its file is read: the route, like
+    // the verdict, is about the bytes read here.
+    let _locks = lock_bins(&package.target_dir, items)?;
+    let sources: Vec<Source> = items
+        .iter()
+        .map(|i| Source::read(&course.root, i, package))
+        .collect();
     let (mut light_items, mut full_items) = (Vec::new(), Vec::new());
     let mut waiting_for = BTreeSet::new();
-    for (i, item) in items.iter().enumerate() {
-        let path = course.root.join(item.exercise.variant_path(item.variant));
-        let source = files::read(&path).ok();
-        let source = source.as_deref().map(String::from_utf8_lossy);
-        let (chosen, crates) = light::route(package, light.as_ref(), source.as_deref());
-        if std::ptr::eq(chosen, package) {
+    for (i, source) in sources.iter().enumerate() {
+        if std::ptr::eq(
+            light::route(package, light.as_ref(), &source.crates),
+            package,
+        ) {
             full_items.push(i);
-            waiting_for.extend(crates);
+            waiting_for.extend(source.crates.iter().cloned());
         } else {
             light_items.push(i);
         }
@@ -163,7 +169,8 @@ pub fn check_all(
             return Ok(());
         }
         let group_items: Vec<Item> = group.iter().map(|&i| items[i]).collect();
-        let checked = check_in(course, package, &group_items, options)?;
+        let group_sources: Vec<Source> = group.iter().map(|&i| sources[i].clone()).collect();
+        let checked = check_in(course, package, &group_items, group_sources, options)?;
         for (&i, outcome) in group.iter().zip(checked) {
             outcomes[i] = Some(outcome);
         }
@@ -185,12 +192,13 @@ pub fn check_all(
         .collect())
 }
 
-/// Checks every item in `package`, building all of them in one cargo graph and running them
-/// in parallel. Outcomes come back in the order of `items`.
+/// Checks every item in `package` (whose files were read as `sources`), building all of them
+/// in one cargo graph and running them in parallel. Outcomes come back in the order of `items`.
 fn check_in(
     course: &Course,
     package: &ExercisePackage,
     items: &[Item],
+    sources: Vec<Source>,
     options: &Options,
 ) -> Result<Vec<Outcome>> {
     let bins_for = |test: bool| -> Vec<String> {
@@ -200,12 +208,6 @@ fn check_in(
             .map(Item::bin)
             .collect()
     };
-    let _locks = lock_bins(&package.target_dir, items)?;
-    // Read before building: the verdict is about these bytes.
-    let sources: Vec<Source> = items
-        .iter()
-        .map(|i| Source::read(&course.root, i))
-        .collect();
     let hashes: HashMap<String, Option<String>> = items
         .iter()
         .zip(&sources)
@@ -306,26 +308,28 @@ fn lock_bins(target_dir: &Path, items: &[Item]) -> Result<Vec<Lock>> {
         .collect()
 }
 
-/// What a check knows of a file before building it.
+/// What a check knows of a file before building it: read before building, since the
+/// verdict is about these bytes.
+#[derive(Clone)]
 struct Source {
     /// The hash of its bytes (see [`compiled`]); `None` when it cannot be read.
     hash: Option<String>,
     /// How many tests it declares.
     declared_tests: usize,
+    /// The crates of the exercise package it names (see [`light`]).
+    crates: Vec<String>,
 }
 
 impl Source {
-    fn read(root: &Path, item: &Item) -> Self {
+    fn read(root: &Path, item: &Item, package: &ExercisePackage) -> Self {
         let path = root.join(item.exercise.variant_path(item.variant));
-        match files::read(&path) {
-            Ok(bytes) => Self {
-                hash: Some(compiled::content_hash(&bytes)),
-                declared_tests: results::declared_tests(&String::from_utf8_lossy(&bytes)).len(),
-            },
-            Err(_) => Self {
-                hash: None,
-                declared_tests: 0,
-            },
+        let bytes = files::read(&path).ok();
+        Self {
+            hash: bytes.as_deref().map(compiled::content_hash),
+            declared_tests: bytes.as_deref().map_or(0, |b| {
+                results::declared_tests(&String::from_utf8_lossy(b)).len()
+            }),
+            crates: light::crates_named(package, bytes.as_deref()),
         }
     }
 }

@@ -126,24 +126,27 @@ pub fn manifest(
     ))
 }
 
-/// The package to build `bin` in, given its current `source`: the light package when the
-/// source names none of the package's crates, else the package itself. Returns the crates it
-/// names, which it has to wait for.
-pub fn route<'p>(
-    package: &'p ExercisePackage,
-    light: Option<&'p ExercisePackage>,
-    source: Option<&str>,
-) -> (&'p ExercisePackage, Vec<String>) {
-    let names: Vec<String> = match source {
-        Some(source) => crates::named(source, &package.crates)
+/// The crates of `package` that `source` names; all of them when it could not be read.
+pub fn crates_named(package: &ExercisePackage, source: Option<&[u8]>) -> Vec<String> {
+    match source {
+        Some(source) => crates::named(&String::from_utf8_lossy(source), &package.crates)
             .into_iter()
             .map(String::from)
             .collect(),
         None => package.crates.clone(),
-    };
+    }
+}
+
+/// The package to build a file in that names `crates`: the light package when it names
+/// none, else the package itself.
+pub fn route<'p>(
+    package: &'p ExercisePackage,
+    light: Option<&'p ExercisePackage>,
+    crates: &[String],
+) -> &'p ExercisePackage {
     match light {
-        Some(light) if names.is_empty() => (light, names),
-        _ => (package, names),
+        Some(light) if crates.is_empty() => light,
+        _ => package,
     }
 }
 
@@ -249,15 +252,20 @@ opt-level = 2
         let full = ExercisePackage::locate(dir.path()).unwrap();
         assert_eq!(full.crates, ["serde", "support"]);
         let light = package(&full).unwrap().unwrap();
-        let (chosen, names) = route(&full, Some(&light), Some("fn main() {}"));
+        let std_only = crates_named(&full, Some(b"fn main() {}"));
+        assert!(std_only.is_empty());
+        let chosen = route(&full, Some(&light), &std_only);
+        assert_eq!(chosen.manifest_path, light.manifest_path);
+        let uses_serde = crates_named(&full, Some(b"use serde::Serialize;"));
+        assert_eq!(uses_serde, ["serde"]);
         assert_eq!(
-            (chosen.manifest_path.as_path(), names.len()),
-            (light.manifest_path.as_path(), 0)
+            route(&full, Some(&light), &uses_serde).manifest_path,
+            full.manifest_path
         );
-        let (chosen, names) = route(&full, Some(&light), Some("use serde::Serialize;"));
+        let unreadable = crates_named(&full, None);
         assert_eq!(
-            (chosen.manifest_path.as_path(), names),
-            (full.manifest_path.as_path(), vec!["serde".to_string()])
+            route(&full, Some(&light), &unreadable).manifest_path,
+            full.manifest_path
         );
     }
 }
