@@ -10,14 +10,18 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::compiled;
 use crate::crates;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::manifest::{ExercisePackage, build_dir};
 
-/// Where the light package of the course in `root` lives.
+/// Where the light package of the course in `root` lives: a folder per course directory, since
+/// courses can share a build directory (a linked `target/`), and the manifest names the
+/// course's files by absolute path.
 fn dir(root: &Path) -> PathBuf {
-    build_dir(root).join("light")
+    let course = compiled::content_hash(root.as_os_str().as_encoded_bytes());
+    build_dir(root).join("light").join(&course[..16])
 }
 
 /// The light package's manifest for the package `table` of the workspace `workspace`, whose
