@@ -45,6 +45,9 @@ pub enum Progress {
         total: u32,
     },
     WaitingForLock,
+    /// The next build is for files that name these crates (a build of the dependencies, if
+    /// they are not built yet, is for them).
+    Needs(Arc<[String]>),
     WaitingForCrates {
         crates: Arc<[String]>,
         done: u32,

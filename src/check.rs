@@ -179,11 +179,15 @@ pub fn check_all(
     if let Some(light) = &light {
         check_group(light, &light_items)?;
     }
-    if !full_items.is_empty()
-        && let Some(dependencies) = &options.dependencies
-    {
+    if !full_items.is_empty() {
         let crates: Vec<String> = waiting_for.into_iter().collect();
-        dependencies.wait(&crates, options.progress.as_ref(), &options.cancel);
+        match (&options.dependencies, &options.progress) {
+            (Some(dependencies), progress) => {
+                dependencies.wait(&crates, progress.as_ref(), &options.cancel)
+            }
+            (None, Some(report)) => report(cargo::Progress::Needs(crates.into())),
+            (None, None) => {}
+        }
     }
     check_group(package, &full_items)?;
     Ok(outcomes

@@ -26,6 +26,8 @@ struct Shown {
     total: Option<u32>,
     /// The bar shows the time left.
     estimating: bool,
+    /// The crates the files being built name, said when their build starts.
+    needs: Option<Arc<[String]>>,
     said_waiting: bool,
 }
 
@@ -57,6 +59,7 @@ impl BuildProgress {
                         );
                     }
                 }
+                Progress::Needs(crates) => shown.needs = Some(crates),
                 Progress::Units { done, total }
                 | Progress::WaitingForCrates { done, total, .. } => {
                     // Cargo counts fresh units too: only units still to build say whether
@@ -70,9 +73,13 @@ impl BuildProgress {
                     let deps = shown.deps == Some(true);
                     if !shown.announced && deps {
                         shown.announced = true;
+                        let what = match &shown.needs {
+                            Some(crates) => format!(" for {}", crate_list(crates)),
+                            None => String::new(),
+                        };
                         eprintln!(
-                            "Building the course's dependencies ({total} units). This happens once, \
-                             and takes a few minutes on a small machine."
+                            "Building the course's dependencies{what} ({total} units). This \
+                             happens once, and takes a few minutes on a small machine."
                         );
                     }
                     if terminal {
@@ -105,6 +112,16 @@ impl BuildProgress {
                 }
             }
         })
+    }
+}
+
+/// `serde, http and 2 more`.
+pub fn crate_list(crates: &[String]) -> String {
+    match crates {
+        [] => "the course's crates".to_string(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} and {second}"),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
     }
 }
 
@@ -152,5 +169,17 @@ mod tests {
         assert_eq!(estimate(50, 200, elapsed), Some(Duration::from_secs(90)));
         assert_eq!(estimate(200, 200, elapsed), Some(Duration::ZERO));
         assert_eq!(clock(Duration::from_secs(65)), "1:05");
+    }
+
+    #[test]
+    fn a_wait_names_at_most_two_crates() {
+        let names =
+            |list: &[&str]| crate_list(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(names(&["rusqlite"]), "rusqlite");
+        assert_eq!(names(&["http", "serde"]), "http and serde");
+        assert_eq!(
+            names(&["http", "serde", "sha2", "tokio"]),
+            "http, serde and 2 more"
+        );
     }
 }

@@ -344,7 +344,7 @@ impl App {
                     waiting_for: None,
                 })
             }
-            Progress::Units { .. } => {}
+            Progress::Units { .. } | Progress::Needs(_) => {}
             Progress::WaitingForCrates {
                 crates,
                 done,

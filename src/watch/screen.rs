@@ -135,7 +135,7 @@ fn build_lines(build: &BuildShown, width: u16) -> String {
         Some(crates) => format!(
             "Waiting for {}: the course's dependencies are building in the background \
              (once; exercises that need no crate are checked meanwhile).",
-            crate_list(crates)
+            progress::crate_list(crates)
         ),
         None => "Building the course's dependencies (once).".to_string(),
     };
@@ -155,16 +155,6 @@ fn build_lines(build: &BuildShown, width: u16) -> String {
         "{what}\n[{}]{counts}",
         bar(build.done as usize, build.total as usize, room)
     )
-}
-
-/// `serde, http and 2 more`.
-fn crate_list(crates: &[String]) -> String {
-    match crates {
-        [] => "the course's crates".to_string(),
-        [one] => one.clone(),
-        [first, second] => format!("{first} and {second}"),
-        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
-    }
 }
 
 /// `=====>      `, `room` columns.
