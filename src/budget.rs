@@ -30,10 +30,11 @@ use crate::cargo::{self, Mode};
 use crate::direct::Recipe;
 use crate::error::{Error, Result};
 use crate::exercise::{Exercise, Variant};
+use crate::files;
 use crate::light;
 use crate::manifest::ExercisePackage;
 use crate::process::{self, Cancel};
-use crate::state::{self, DATA_DIR};
+use crate::state::DATA_DIR;
 
 const TIMES_FILE: &str = "compile-times.json";
 
@@ -133,7 +134,7 @@ pub fn measure(
     }
     if changed && let Ok(json) = serde_json::to_vec_pretty(&times) {
         // Only a cache: a failure to keep it costs time on the next run, nothing else.
-        let _ = state::write_atomically(&times_path, &json);
+        let _ = files::write_atomically(&times_path, &json);
     }
     Ok(measured)
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::bundled;
 use crate::error::{Error, Result};
 use crate::exercise::Exercise;
 use crate::files::{self, Problem, line_col, visible};
@@ -281,8 +282,18 @@ impl Course {
             final_message: non_empty(info.final_message),
             exercises,
             compile_budget,
-            bundled: crate::bundled::is_bundled_course(source),
+            // Then its solutions and shipped exercises can come from the binary.
+            bundled: bundled::file(Path::new(INFO_FILE)) == Some(source.as_bytes()),
         })
+    }
+
+    /// Writes the solution of a finished `exercise` if the course is the bundled one and the
+    /// file is missing (a course written by `init` starts without them, as in rustlings).
+    pub fn reveal_solution(&self, exercise: &Exercise) -> Result<()> {
+        if !self.bundled {
+            return Ok(());
+        }
+        bundled::reveal_solution(&self.root, &exercise.solution_path())
     }
 
     /// The exercise called `name`, or an error that says how to list the names.

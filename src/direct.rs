@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cargo::{Build, Diagnostic, PathCleaner};
 use crate::error::{Error, Result};
+use crate::files;
 use crate::guard::Sandbox;
 use crate::process::{self, Cancel, Streams};
-use crate::state;
 
 /// Environment variables that change what cargo would pass to rustc. Not `CARGO` (which
 /// cargo binary runs; the rustc it would run is stamped) nor what `cargo run` sets for
@@ -164,7 +164,7 @@ impl Recipe {
     pub fn save(&self, target_dir: &Path) {
         if let Ok(json) = serde_json::to_vec(self) {
             let _ = std::fs::create_dir_all(target_dir.join("recipes"));
-            let _ = state::write_atomically(&recipe_path(target_dir, &self.bin), &json);
+            let _ = files::write_atomically(&recipe_path(target_dir, &self.bin), &json);
         }
     }
 

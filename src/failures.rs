@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::cargo::{Build, Diagnostic};
 use crate::compiled;
 use crate::direct::{self, Recipe};
+use crate::files;
 use crate::manifest;
-use crate::state;
 
 /// A bin whose compilation failed, and everything that failure depends on.
 #[derive(Serialize, Deserialize)]
@@ -109,7 +109,7 @@ impl KnownFailure {
             if let Ok(json) = serde_json::to_vec(&known) {
                 let file = path(root, bin, test);
                 let _ = std::fs::create_dir_all(file.parent().expect("failures have a directory"));
-                let _ = state::write_atomically(&file, &json);
+                let _ = files::write_atomically(&file, &json);
             }
         }
     }

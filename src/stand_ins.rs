@@ -2,7 +2,7 @@
 //! `dev check` checks every solution of a course written by `init`.
 //!
 //! Such a course starts without `solutions/`: each solution appears there when its exercise
-//! is done ([`crate::bundled::reveal_solution`]), so writing them all out to check them would
+//! is done ([`crate::course::Course::reveal_solution`]), so writing them all out to check them would
 //! hand them out early. Instead the missing ones are written under the build directory, which
 //! is the learner's as much as `target/` is, with a package of their own: the course's
 //! manifest (its dependencies, library, lints and settings) with only their `_sol` bins. That

@@ -18,8 +18,6 @@ use crate::error::{Error, Result};
 use crate::files::{self, Lock, Problem};
 use crate::shipped;
 
-pub use crate::files::write_atomically;
-
 /// backlings' own folder in the course directory: progress and reset backups.
 pub const DATA_DIR: &str = ".backlings";
 const STATE_FILE: &str = "state.toml";
@@ -349,7 +347,7 @@ fn write(path: &Path, record: &Record) -> Result<()> {
         "# backlings progress. Delete this file to start the course over.\n{}",
         toml::to_string(&file).expect("the state serialises")
     );
-    write_atomically(path, text.as_bytes())
+    files::write_atomically(path, text.as_bytes())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::exercise::{Variant, file_of};
 use crate::files::{self, Problem};
 use crate::manifest::ExercisePackage;
-use crate::{scaffold, state};
+use crate::scaffold;
 
 const EXERCISE: &str = include_str!("../templates/exercise.rs.tmpl");
 const SOLUTION: &str = include_str!("../templates/solution.rs.tmpl");
@@ -67,7 +67,7 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
             template.replace("{{name}}", name).as_bytes(),
         )?;
     }
-    state::write_atomically(&info_path, updated.as_bytes())?;
+    files::write_atomically(&info_path, updated.as_bytes())?;
     let course = Course::load(&root)?;
     let package = ExercisePackage::locate(&root)?;
     write_bins(&course, &package)?;

@@ -7,7 +7,6 @@ use crate::course::Course;
 use crate::error::Result;
 use crate::files;
 use crate::manifest::ExercisePackage;
-use crate::state;
 
 pub fn run() -> Result<i32> {
     let (course, package) = load_course()?;
@@ -43,6 +42,6 @@ pub fn write_bins(course: &Course, package: &ExercisePackage) -> Result<bool> {
     if updated == manifest {
         return Ok(false);
     }
-    state::write_atomically(path, updated.as_bytes())?;
+    files::write_atomically(path, updated.as_bytes())?;
     Ok(true)
 }

@@ -2,7 +2,7 @@
 //! installed backlings (`cargo install`) instead of cloning its repository.
 //!
 //! Solutions stay in the binary: each is written to `solutions/` when its exercise is done
-//! (see [`crate::bundled::reveal_solution`]).
+//! (see [`crate::course::Course::reveal_solution`]).
 
 use std::path::Path;
 

@@ -3,7 +3,6 @@
 use console::style;
 
 use super::{check_with_progress, load_course, load_state, require_bin};
-use crate::bundled;
 use crate::check::{Item, Verdict};
 use crate::error::Result;
 use crate::exercise::Variant;
@@ -34,7 +33,7 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     // Written before the report, which points at it; a failure to write it is only a warning,
     // after the verdict and the progress it earned.
     let revealed = if done {
-        bundled::reveal_solution(&course, exercise)
+        course.reveal_solution(exercise)
     } else {
         Ok(())
     };

@@ -2,7 +2,6 @@
 //! close with `N passed, M failed`, or report in a CI format.
 
 use super::{Reporting, load_course, load_state, selected};
-use crate::bundled;
 use crate::check::{Item, Verdict};
 use crate::cli::Batch;
 use crate::error::Result;
@@ -23,7 +22,7 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
     for (exercise, outcome) in exercises.iter().zip(&outcomes) {
         let done = outcome.verdict == Verdict::Done;
         passed += usize::from(done);
-        if done && let Err(e) = bundled::reveal_solution(&course, exercise) {
+        if done && let Err(e) = course.reveal_solution(exercise) {
             unwritten.push(e.message);
         }
         if outcome.verdict.is_conclusive() {

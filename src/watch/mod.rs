@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::bundled;
 use crate::cargo::Progress;
 use crate::check::{self, Item, Options, Outcome, Verdict};
 use crate::commands::reset::reset_file;
@@ -422,10 +421,10 @@ impl App {
         Ok(())
     }
 
-    /// Hands out a finished exercise's solution (see [`bundled::reveal_solution`]); a failure
+    /// Hands out a finished exercise's solution (see [`Course::reveal_solution`]); a failure
     /// to write it is shown, and watch mode goes on.
     fn reveal_solution(&mut self, index: usize) {
-        if let Err(e) = bundled::reveal_solution(&self.course, &self.course.exercises[index]) {
+        if let Err(e) = self.course.reveal_solution(&self.course.exercises[index]) {
             self.message = Some(e.message);
         }
     }
