@@ -28,6 +28,15 @@ fn an_exercise_that_passes_as_shipped_is_a_problem_unless_marked() {
 }
 
 #[test]
+fn an_exercise_called_course_is_counted_as_an_exercise() {
+    let course = TestCourse::new(&[Ex::new("course", PASSES), Ex::new("second", FAILS)]);
+    course.backlings(&["dev", "check"]).assert().code(1).stdout(
+        predicate::str::contains("✗ course: passes as shipped")
+            .and(predicate::str::ends_with("1 passed, 1 failed\n")),
+    );
+}
+
+#[test]
 fn a_failing_or_unclean_solution_is_a_problem_with_details_on_request() {
     let clippy_unclean = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {\n        let v = vec![1];\n        assert_eq!(v.iter().count(), 1);\n    }\n}\n";
     let course = TestCourse::new(&[

@@ -119,7 +119,7 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
                 if item.variant == Variant::Exercise {
                     shipped = Some(problem.clone());
                 }
-                problems.push((exercise.name.clone(), problem));
+                problems.push((About::Exercise(exercise.name.clone()), problem));
                 let root = match item.variant {
                     Variant::Exercise => course.root.as_path(),
                     Variant::Solution => solution_root(exercise),
@@ -139,17 +139,20 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
                 solution_root(exercise),
             ));
         }
-        problems.extend(over_budget.map(|p| (exercise.name.clone(), p)));
-        problems.extend(entry.into_iter().map(|p| (exercise.name.clone(), p)));
+        let about = || About::Exercise(exercise.name.clone());
+        problems.extend(over_budget.map(|p| (about(), p)));
+        problems.extend(entry.into_iter().map(|p| (about(), p)));
     }
-    problems.sort_by_key(|(name, _)| {
-        course
+    // In course order, the course's own problems last.
+    problems.sort_by_key(|(about, _)| match about {
+        About::Exercise(name) => course
             .exercises
             .iter()
             .position(|e| &e.name == name)
-            .unwrap_or(usize::MAX)
+            .unwrap_or(usize::MAX),
+        About::Course => usize::MAX,
     });
-    let failed_exercises: BTreeSet<&str> = problems.iter().map(|(n, _)| n.as_str()).collect();
+    let failed_exercises: BTreeSet<&About> = problems.iter().map(|(about, _)| about).collect();
     if reporting.human() {
         // Problems name the course's files and `--verbose` shows what tests printed: made
         // inert by `report`, and on GitHub Actions, whose log acts on workflow commands, unable
@@ -162,8 +165,8 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
                 text
             }
         };
-        for (name, problem) in &problems {
-            println!("{}", show(report::line(false, name, problem)));
+        for (about, problem) in &problems {
+            println!("{}", show(report::line(false, about.label(), problem)));
         }
         if verbose {
             for (exercise, variant, outcome, root) in details {
@@ -180,7 +183,11 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
     }
 
     let failed = failed_exercises.len();
-    let passed = exercises.len() - failed_exercises.iter().filter(|n| **n != COURSE).count();
+    let passed = exercises.len()
+        - failed_exercises
+            .iter()
+            .filter(|about| matches!(about, About::Exercise(_)))
+            .count();
     if reporting.human() {
         println!("{passed} passed, {failed} failed");
     }
@@ -267,7 +274,7 @@ fn exercise_result(
 }
 
 /// The problems of the course as a whole, as one report entry named `course`.
-fn course_file_result(problems: &[(String, String)]) -> FileResult {
+fn course_file_result(problems: &[(About, String)]) -> FileResult {
     let mut result = FileResult::new(COURSE, Path::new("info.toml"));
     result.tests = problems
         .iter()
@@ -294,6 +301,24 @@ fn over_budget(time: Duration, budget: Duration) -> String {
 
 /// The label of problems that belong to no single exercise.
 const COURSE: &str = "course";
+
+/// What a problem is about: one exercise, or the course as a whole (which an exercise called
+/// `course` is not).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum About {
+    Exercise(String),
+    Course,
+}
+
+impl About {
+    /// The name a report line starts with.
+    fn label(&self) -> &str {
+        match self {
+            About::Exercise(name) => name,
+            About::Course => COURSE,
+        }
+    }
+}
 
 /// What is wrong with a checked file, if anything; `stands_in`: the solution checked is the
 /// bundled one, not in `solutions/` yet.
@@ -353,7 +378,7 @@ fn entry_problems(
 }
 
 /// Problems of the course as a whole: bins nobody listed, files nobody uses.
-fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(String, String)> {
+fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(About, String)> {
     let mut problems = Vec::new();
     let listed: BTreeSet<String> = course
         .exercises
@@ -362,7 +387,7 @@ fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(String, S
         .collect();
     for bin in package.bins.keys().filter(|b| !listed.contains(*b)) {
         problems.push((
-            COURSE.to_string(),
+            About::Course,
             format!(
                 "{} builds {bin:?}, which is not an exercise of info.toml (remove the [[bin]] or add the exercise)",
                 package.manifest_path.display()
@@ -381,7 +406,7 @@ fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(String, S
             let is_ours = file.file_name().is_some_and(files::is_temporary);
             if !expected.contains(&file) && !is_readme && !is_ours {
                 problems.push((
-                    COURSE.to_string(),
+                    About::Course,
                     format!(
                         "stray file {}: no exercise of info.toml uses it",
                         file.display()
