@@ -479,40 +479,11 @@ fn file_stamp(path: &Path) -> Option<(u64, u128)> {
     Some((meta.len(), mtime.as_nanos()))
 }
 
-/// Splits a command line the way cargo quotes it (POSIX shell words: `'…'`, `"…"`, `\x`).
+/// The words of one of cargo's "Running `…`" lines: a command line as cargo quotes it for a
+/// POSIX shell, split by shlex (already in the course's build graph, through cc).
 fn split_shell_words(line: &str) -> Option<Vec<String>> {
     let line = line.trim().strip_prefix("Running `")?.strip_suffix('`')?;
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' => words.extend(word.take()),
-            '\'' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next()? {
-                        '\'' => break,
-                        c => w.push(c),
-                    }
-                }
-            }
-            '"' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next()? {
-                        '"' => break,
-                        '\\' => w.push(chars.next()?),
-                        c => w.push(c),
-                    }
-                }
-            }
-            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
-            c => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    words.extend(word);
-    Some(words)
+    shlex::split(line)
 }
 
 #[cfg(test)]
