@@ -128,6 +128,7 @@ fn crate_names(table: &toml::Table) -> Vec<String> {
         .flat_map(|t| sections.iter().filter_map(|s| t.get(*s)?.as_table()))
         .flat_map(|deps| deps.keys())
         .map(|name| name.replace('-', "_"))
+        .filter(|name| is_crate_name(name))
         .collect();
     if names.is_empty() {
         return names;
@@ -141,10 +142,21 @@ fn crate_names(table: &toml::Table) -> Vec<String> {
         .and_then(|l| l.get("name"))
         .and_then(|n| n.as_str())
         .or(package_name);
-    names.extend(lib_name.map(|n| n.replace('-', "_")));
+    names.extend(
+        lib_name
+            .map(|n| n.replace('-', "_"))
+            .filter(|n| is_crate_name(n)),
+    );
     names.sort();
     names.dedup();
     names
+}
+
+/// A name cargo accepts for a crate (`-` already made `_`). Names are shown to learners
+/// ("Waiting for rusqlite"); a key of the manifest that is no crate name (control characters,
+/// escape sequences) names nothing cargo could build, so it is not kept.
+fn is_crate_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric())
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table> {
@@ -210,6 +222,16 @@ mod tests {
         let package = ExercisePackage::locate(dir.path()).unwrap();
         assert_eq!(package.manifest_path, dir.path().join("course/Cargo.toml"));
         assert_eq!(package.bins["a"], Path::new("exercises/01/a.rs"));
+    }
+
+    #[test]
+    fn only_real_crate_names_are_kept_from_the_dependency_tables() {
+        let table: toml::Table = "[package]\nname = \"my-course\"\n[dependencies]\n\
+             serde-json = \"1\"\n\"\\u001b[2Jclear\" = \"1\"\n\
+             [target.'cfg(unix)'.dev-dependencies]\nlibc = \"0.2\"\n"
+            .parse()
+            .unwrap();
+        assert_eq!(crate_names(&table), ["libc", "my_course", "serde_json"]);
     }
 
     #[test]
