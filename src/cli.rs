@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Arg, ArgAction, ArgMatches, Command as ClapCommand, value_parser};
 
-use crate::formats::Format;
-use crate::partition::Partition;
+use crate::course::partition::Partition;
+use crate::report::formats::Format;
 
 /// What was asked for.
 pub struct Cli {

@@ -2,51 +2,30 @@
 //! developer roadmap. See the README for the learner's loop and the course format.
 
 mod authoring;
-mod budget;
-mod bundled;
-mod cargo;
+mod build;
 mod check;
 mod cli;
 mod commands;
-mod compiled;
 mod course;
-mod crates;
-mod dependencies;
-mod direct;
 mod error;
-mod exercise;
-mod failures;
 mod files;
-mod formats;
-mod guard;
 mod inert;
-mod libtest;
-mod light;
-mod limits;
-mod manifest;
-mod partition;
-mod process;
 mod progress;
 mod report;
-mod results;
-mod scaffold;
-mod shipped;
-mod signals;
-mod stand_ins;
-mod state;
+mod sandbox;
 mod watch;
 
 use cli::{Command, DevCommand};
 
 fn main() {
-    guard::run_if_asked();
+    sandbox::guard::run_if_asked();
     let cli = cli::parse();
     let noticing = match (cli.poll, cli.manual) {
         (true, _) => watch::Noticing::Polling,
         (_, true) => watch::Noticing::Manual,
         _ => watch::Noticing::Events,
     };
-    signals::install(watch::restore_terminal);
+    sandbox::signals::install(watch::restore_terminal);
     let color = report::init_color();
     let result = match cli.command {
         None => watch::run(color, noticing),
@@ -54,9 +33,9 @@ fn main() {
         Some(Command::Run { name }) => commands::run::run(name, color),
         Some(Command::Hint { name, more }) => {
             let depth = if more {
-                exercise::HintDepth::Recipe
+                course::exercise::HintDepth::Recipe
             } else {
-                exercise::HintDepth::Nudge
+                course::exercise::HintDepth::Nudge
             };
             commands::hint::run(name, depth)
         }
@@ -79,8 +58,8 @@ fn main() {
         Err(e) => {
             // Messages may quote course files (a broken line of info.toml): shown inert.
             let mut message = inert::text(&e.message, inert::Colour::Strip);
-            if formats::on_github_actions() {
-                message = formats::inert_for_actions(&message);
+            if report::formats::on_github_actions() {
+                message = report::formats::inert_for_actions(&message);
             }
             eprintln!("{} {message}", console::style("error:").red().bold());
             std::process::exit(e.exit_code);

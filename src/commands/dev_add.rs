@@ -3,16 +3,16 @@
 //! exercise, and its bins in the exercise package.
 
 use super::dev_update::{shown_manifest, write_bins};
-use crate::authoring;
+use crate::authoring::edits;
+use crate::authoring::scaffold;
+use crate::course::exercise::{Variant, file_of};
+use crate::course::package::ExercisePackage;
 use crate::course::{self, Course, INFO_FILE};
 use crate::error::{Error, Result};
-use crate::exercise::{Variant, file_of};
 use crate::files::{self, Problem};
-use crate::manifest::ExercisePackage;
-use crate::scaffold;
 
-const EXERCISE: &str = include_str!("../templates/exercise.rs.tmpl");
-const SOLUTION: &str = include_str!("../templates/solution.rs.tmpl");
+const EXERCISE: &str = include_str!("../authoring/templates/exercise.rs.tmpl");
+const SOLUTION: &str = include_str!("../authoring/templates/solution.rs.tmpl");
 
 pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
     let root = std::env::current_dir()
@@ -36,7 +36,7 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
         )),
         _ => e.into(),
     })?;
-    if authoring::entry_names(&info, &info_path)?
+    if edits::entry_names(&info, &info_path)?
         .iter()
         .any(|n| n == name)
     {
@@ -59,7 +59,7 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
     }
 
     let entry = entry(name, dir);
-    let updated = authoring::with_entry(&info, &info_path, dir, &entry)?;
+    let updated = edits::with_entry(&info, &info_path, dir, &entry)?;
     for (file, template) in &files {
         scaffold::write(
             &root,

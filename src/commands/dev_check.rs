@@ -9,22 +9,23 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Reporting, load_course, selected};
+use super::{Reporting, selected};
+use crate::authoring::budget;
+use crate::authoring::stand_ins::StandIns;
+use crate::check::results::{Status, TestCase};
 use crate::check::{Item, Outcome, Verdict};
 use crate::cli::Batch;
 use crate::course::Course;
+use crate::course::exercise::{Exercise, Variant};
+use crate::course::package::ExercisePackage;
 use crate::error::Result;
-use crate::exercise::{Exercise, Variant};
 use crate::files;
-use crate::formats::{self, FileResult};
-use crate::manifest::ExercisePackage;
 use crate::report;
-use crate::results::{Status, TestCase};
-use crate::stand_ins::StandIns;
-use crate::{budget, guard};
+use crate::report::formats::{self, FileResult};
+use crate::sandbox::guard;
 
 pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch) -> Result<i32> {
-    let (course, package) = load_course()?;
+    let (course, package) = crate::course::load_here()?;
     let budget = match compile_budget {
         Some(secs) if secs > 0.0 => Some(Duration::from_secs_f64(secs)),
         Some(_) => None,

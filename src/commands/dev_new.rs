@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
+use crate::authoring::scaffold;
 use crate::error::Result;
-use crate::scaffold;
 
-const INFO: &str = include_str!("../templates/info.toml");
-const MANIFEST: &str = include_str!("../templates/Cargo.toml.tmpl");
-const README: &str = include_str!("../templates/README.md");
-const WORKFLOW: &str = include_str!("../templates/check.yml");
+const INFO: &str = include_str!("../authoring/templates/info.toml");
+const MANIFEST: &str = include_str!("../authoring/templates/Cargo.toml.tmpl");
+const README: &str = include_str!("../authoring/templates/README.md");
+const WORKFLOW: &str = include_str!("../authoring/templates/check.yml");
 const RUST_ANALYZER: &str = include_str!("../../rust-analyzer.toml");
 
 pub fn run(path: &Path) -> Result<i32> {

@@ -1,15 +1,14 @@
 //! `backlings dev update`: rewrites the exercise package's bin list from `info.toml`, so that
 //! cargo builds exactly the exercises and solutions the course lists.
 
-use super::load_course;
-use crate::authoring;
+use crate::authoring::edits;
 use crate::course::Course;
+use crate::course::package::ExercisePackage;
 use crate::error::Result;
 use crate::files;
-use crate::manifest::ExercisePackage;
 
 pub fn run() -> Result<i32> {
-    let (course, package) = load_course()?;
+    let (course, package) = crate::course::load_here()?;
     let shown = shown_manifest(&course, &package);
     if write_bins(&course, &package)? {
         println!(
@@ -37,8 +36,8 @@ pub fn shown_manifest(course: &Course, package: &ExercisePackage) -> String {
 pub fn write_bins(course: &Course, package: &ExercisePackage) -> Result<bool> {
     let path = &package.manifest_path;
     let manifest = files::read_text(path)?;
-    let bins = authoring::expected_bins(course, path);
-    let updated = authoring::with_bins(&manifest, path, &bins)?;
+    let bins = edits::expected_bins(course, path);
+    let updated = edits::with_bins(&manifest, path, &bins)?;
     if updated == manifest {
         return Ok(false);
     }

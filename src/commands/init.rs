@@ -6,11 +6,11 @@
 
 use std::path::Path;
 
-use crate::authoring;
-use crate::bundled;
+use crate::authoring::edits;
+use crate::authoring::scaffold;
 use crate::course::Course;
+use crate::course::bundled;
 use crate::error::{Error, Result};
-use crate::scaffold;
 
 /// The exercise package, in this repository a workspace member (`course/`), becomes the
 /// course's root package, rustlings-style: its library moves to `support/`.
@@ -80,8 +80,8 @@ fn manifest(course: &Course) -> Result<String> {
         &format!("path = \"{}\"", LIBRARY.1),
         1,
     );
-    let bins = authoring::expected_bins(course, &path);
-    Ok(authoring::with_bins(&package, &path, &bins)? + ROOT_SETTINGS)
+    let bins = edits::expected_bins(course, &path);
+    Ok(edits::with_bins(&package, &path, &bins)? + ROOT_SETTINGS)
 }
 
 #[cfg(test)]

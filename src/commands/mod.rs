@@ -17,39 +17,13 @@ use std::path::PathBuf;
 use crate::check::{self, Item, Options, Outcome};
 use crate::cli::Batch;
 use crate::course::Course;
+use crate::course::exercise::Exercise;
+use crate::course::package::ExercisePackage;
+use crate::course::partition::Partition;
 use crate::error::{Error, Result};
-use crate::exercise::Exercise;
-use crate::formats::{self, FileResult, Format};
-use crate::manifest::ExercisePackage;
-use crate::partition::Partition;
-use crate::process::Cancel;
-use crate::progress::BuildProgress;
-use crate::shipped;
-use crate::state::State;
-
-/// The course in the current directory and its exercise package.
-pub fn load_course() -> Result<(Course, ExercisePackage)> {
-    let root = std::env::current_dir()
-        .map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))?;
-    let course = Course::load(&root)?;
-    let package = ExercisePackage::locate(&root)?;
-    Ok((course, package))
-}
-
-/// The learner's progress, with its warnings printed, and on the very first start the
-/// shipped baseline recorded for `reset`.
-pub fn load_state(course: &Course) -> Result<State> {
-    let mut state = State::load(course)?;
-    for warning in &state.warnings {
-        eprintln!("warning: {warning}");
-    }
-    if state.is_new {
-        state.record_baseline(shipped::current_commit(&course.root));
-        // Saved at once: whatever the first command is, later resets need the baseline.
-        state.save(course)?;
-    }
-    Ok(state)
-}
+use crate::report::build_progress::BuildProgress;
+use crate::report::formats::{self, FileResult, Format};
+use crate::sandbox::process::Cancel;
 
 /// Checks `items` from a command line: colour as decided, cargo's progress shown on stderr
 /// while the build runs (above all the first, long build of the dependencies). `per_test`

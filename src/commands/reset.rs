@@ -1,70 +1,16 @@
 //! `backlings reset NAME`: put the shipped version of an exercise back, after keeping the
 //! learner's version in a backup file. Nothing a learner wrote is ever lost.
 
-use std::path::{Path, PathBuf};
-
-use super::{load_course, load_state};
-use crate::course::Course;
 use crate::error::Result;
-use crate::exercise::Exercise;
-use crate::files::{self, Problem};
-use crate::shipped;
-use crate::state::DATA_DIR;
+use crate::progress::reset_file;
 
 pub fn run(name: &str) -> Result<i32> {
-    let (course, _) = load_course()?;
-    let mut state = load_state(&course)?;
+    let (course, _) = crate::course::load_here()?;
+    let mut state = crate::progress::load(&course)?;
     let exercise = &course.exercises[course.find(name)?];
     let message = reset_file(&course, exercise, state.shipped_commit()?)?;
     println!("{message}");
     state.set_done(&exercise.name, false);
     state.save(&course)?;
     Ok(0)
-}
-
-/// Restores `exercise`'s file from the shipped version, backing up what is there first.
-/// Returns the message for the learner.
-pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) -> Result<String> {
-    let (root, relative, name) = (&course.root, &exercise.path(), &exercise.name);
-    let shipped = shipped::shipped_contents(course, commit, relative)?;
-    let path = root.join(relative);
-    let mine = match files::read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if matches!(e.problem, Problem::Missing) => None,
-        // A directory or a pipe in its place is not replaced: it may hold the learner's work.
-        Err(e) => return Err(e.into()),
-    };
-    if mine.as_deref() == Some(shipped.as_slice()) {
-        return Ok(format!(
-            "{} is already as shipped: nothing to reset.",
-            relative.display()
-        ));
-    }
-    let backup = match &mine {
-        Some(bytes) => {
-            let backup = free_backup_path(root, name);
-            files::write_atomically(&backup, bytes)?;
-            Some(backup)
-        }
-        None => None,
-    };
-    files::write_atomically(&path, &shipped)?;
-    Ok(match backup {
-        Some(backup) => format!(
-            "Reset {} to the shipped version.\nYour version is saved as {}",
-            relative.display(),
-            backup.strip_prefix(root).unwrap_or(&backup).display()
-        ),
-        None => format!("Restored {} (it was missing).", relative.display()),
-    })
-}
-
-/// `.backlings/backups/NAME.N.rs` with the first N not yet taken: backups never overwrite
-/// each other.
-fn free_backup_path(root: &Path, name: &str) -> PathBuf {
-    let dir = root.join(DATA_DIR).join("backups");
-    (1..)
-        .map(|n| dir.join(format!("{name}.{n}.rs")))
-        .find(|p| !p.exists())
-        .expect("some number is free")
 }

@@ -2,16 +2,16 @@
 
 use console::style;
 
-use super::{check_with_progress, load_course, load_state, require_bin};
+use super::{check_with_progress, require_bin};
 use crate::check::{Item, Verdict};
+use crate::course::exercise::Variant;
 use crate::error::Result;
-use crate::exercise::Variant;
 use crate::report;
 
 /// Checks `name` (default: the current exercise). Exit code 0 when it is done, 1 when not.
 pub fn run(name: Option<String>, color: bool) -> Result<i32> {
-    let (course, package) = load_course()?;
-    let mut state = load_state(&course)?;
+    let (course, package) = crate::course::load_here()?;
+    let mut state = crate::progress::load(&course)?;
     let index = match name {
         Some(name) => course.find(&name)?,
         None => state.current,

@@ -1,16 +1,16 @@
 //! `backlings verify`: check every exercise (or one partition of them), record progress, and
 //! close with `N passed, M failed`, or report in a CI format.
 
-use super::{Reporting, load_course, load_state, selected};
+use super::{Reporting, selected};
 use crate::check::{Item, Verdict};
 use crate::cli::Batch;
 use crate::error::Result;
-use crate::formats::FileResult;
 use crate::report;
+use crate::report::formats::FileResult;
 
 pub fn run(color: bool, batch: Batch) -> Result<i32> {
-    let (course, package) = load_course()?;
-    let mut state = load_state(&course)?;
+    let (course, package) = crate::course::load_here()?;
+    let mut state = crate::progress::load(&course)?;
     let reporting = Reporting::new(batch, color);
     let exercises = selected(&course, batch.partition);
     let items: Vec<Item> = exercises.iter().map(|e| Item::exercise(e)).collect();

@@ -6,7 +6,7 @@ use std::sync::mpsc::Sender;
 
 use crossterm::event::{self as term, KeyEvent, KeyEventKind};
 
-use crate::cargo::Progress;
+use crate::build::cargo::Progress;
 use crate::check::Outcome;
 use crate::error::Result;
 

@@ -20,18 +20,17 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::cargo::Progress;
+use crate::build::cargo::Progress;
+use crate::build::dependencies::Dependencies;
 use crate::check::{self, Item, Options, Outcome, Verdict};
-use crate::commands::reset::reset_file;
-use crate::commands::{load_course, load_state};
 use crate::course::Course;
-use crate::dependencies::Dependencies;
+use crate::course::exercise::HintDepth;
+use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
-use crate::exercise::HintDepth;
 use crate::files;
-use crate::manifest::ExercisePackage;
-use crate::process::Cancel;
-use crate::state::State;
+use crate::progress::State;
+use crate::progress::reset_file;
+use crate::sandbox::process::Cancel;
 
 use events::Event;
 
@@ -107,7 +106,7 @@ struct App {
     next_id: u64,
     tx: Sender<Event>,
     /// The course's dependencies building in the background since watch mode started, when
-    /// the package has any (see [`crate::light`]).
+    /// the package has any (see [`crate::build::light`]).
     dependencies: Option<Arc<Dependencies>>,
 }
 
@@ -119,8 +118,8 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
              or `backlings verify` to check them all.",
         ));
     }
-    let (course, package) = load_course()?;
-    let state = load_state(&course)?;
+    let (course, package) = crate::course::load_here()?;
+    let state = crate::progress::load(&course)?;
     trace::init();
     let (tx, rx) = mpsc::channel();
     let mut watching = watcher::start(&course, noticing, tx.clone())?;

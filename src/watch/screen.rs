@@ -7,15 +7,15 @@
 
 use console::style;
 
-use crate::commands::hint::hint_text;
-use crate::commands::list;
 use crate::course::Course;
-use crate::exercise::{HintDepth, Variant};
+use crate::course::exercise::{HintDepth, Variant};
+use crate::progress::State;
 use crate::report;
-use crate::state::State;
+use crate::report::hint;
+use crate::report::list;
 
 use super::{App, BuildShown, Busy, View};
-use crate::progress;
+use crate::report::build_progress;
 
 /// The whole screen for the app's current state, `width` × `height` characters. Text is
 /// wrapped at spaces to the width, so a narrow terminal splits no word.
@@ -62,7 +62,7 @@ fn main_view(app: &App, width: u16) -> String {
     }
     if let Some(depth) = app.hint {
         out.push('\n');
-        out.push_str(&hint_text(
+        out.push_str(&hint::text(
             exercise,
             depth,
             "Still stuck? Press h again for the recipe.",
@@ -135,7 +135,7 @@ fn build_lines(build: &BuildShown, width: u16) -> String {
         Some(crates) => format!(
             "Waiting for {}: the course's dependencies are building in the background \
              (once; exercises that need no crate are checked meanwhile).",
-            progress::crate_list(crates)
+            build_progress::crate_list(crates)
         ),
         None => "Building the course's dependencies (once).".to_string(),
     };
@@ -143,10 +143,10 @@ fn build_lines(build: &BuildShown, width: u16) -> String {
         " {}/{} units, {} elapsed",
         build.done,
         build.total,
-        progress::clock(build.elapsed)
+        build_progress::clock(build.elapsed)
     );
-    if let Some(left) = progress::estimate(build.done, build.total, build.elapsed) {
-        counts.push_str(&format!(", about {} left", progress::clock(left)));
+    if let Some(left) = build_progress::estimate(build.done, build.total, build.elapsed) {
+        counts.push_str(&format!(", about {} left", build_progress::clock(left)));
     }
     let room = usize::from(width)
         .saturating_sub(counts.len() + 3)

@@ -1,0 +1,11 @@
+//! Checking: is an exercise (or a solution) done? The [pipeline] builds, runs the binaries
+//! under their limits and clippy, reading what libtest reports ([`libtest`]) and each test's
+//! result ([`results`]), and ends in an [`Outcome`] with its [`Verdict`].
+//!
+//! Uses the course, build and sandbox; reports and progress consume its outcomes.
+
+pub mod libtest;
+mod pipeline;
+pub mod results;
+
+pub use pipeline::{Item, Options, Outcome, Verdict, check_all, check_one};

@@ -1,0 +1,363 @@
+//! Per-test results of one checked file, for the machine-readable formats: which tests ran,
+//! in the order the file declares them, how each ended, and where a failure points.
+//!
+//! libtest's JSON output is nightly-only, so this reads its stable human output (`test
+//! <name> ... ok`, then one `---- <name> stdout ----` block per failure) and the source
+//! file (the order and lines of the `#[test]` functions).
+
+use std::path::Path;
+
+use crate::check::{Outcome, Verdict};
+
+/// How one test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    Fail,
+    /// It never finished: the run timed out or crashed first.
+    Error,
+}
+
+impl Status {
+    /// The word Exercism's results.json uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One test of a file, or one rule of `dev check` reported like a test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestCase {
+    /// libtest's name without the module path (`adds`, not `tests::adds`).
+    pub name: String,
+    pub status: Status,
+    /// Why it failed: the panic message, or the rule that was broken.
+    pub message: Option<String>,
+    /// What the test printed before it failed.
+    pub output: String,
+    /// The line the failure points at (the panic's location), else the test's `fn` line.
+    pub line: Option<u32>,
+    /// The file the line is in, when it is not the checked file (a `dev check` rule about
+    /// the shipped exercise or `info.toml`).
+    pub file: Option<String>,
+}
+
+impl TestCase {
+    /// A rule that held or did not, such as "clippy" or "fails as shipped".
+    pub fn rule(name: &str, problem: Option<String>, line: Option<u32>) -> Self {
+        Self {
+            name: name.to_string(),
+            status: if problem.is_some() {
+                Status::Fail
+            } else {
+                Status::Pass
+            },
+            message: problem,
+            output: String::new(),
+            line,
+            file: None,
+        }
+    }
+}
+
+/// The `#[test]` functions of `source` with their `fn` lines (1-based), in file order.
+pub fn declared_tests(source: &str) -> Vec<(String, u32)> {
+    let mut tests = Vec::new();
+    let mut attribute = false;
+    for (i, line) in source.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("#[test]") || line.starts_with("#[tokio::test") {
+            attribute = true;
+        } else if attribute && !line.starts_with("#[") && !line.starts_with("//") {
+            attribute = false;
+            let after_fn = line.split_once("fn ").map(|(_, rest)| rest);
+            if let Some(name) = after_fn.and_then(|rest| rest.split(['(', '<', ' ']).next()) {
+                tests.push((name.to_string(), i as u32 + 1));
+            }
+        }
+    }
+    tests
+}
+
+/// The tests of the checked file `path`: every test libtest reported, in the order `source`
+/// declares them (tests the source does not show, such as generated ones, come last), and
+/// every declared test that never reported as an error.
+pub fn test_cases(outcome: &Outcome, path: &Path, source: &str) -> Vec<TestCase> {
+    let plain = console::strip_ansi_codes(&outcome.output).into_owned();
+    let declared = declared_tests(source);
+    let mut reported = reported_tests(&plain, path);
+    let unfinished = match outcome.verdict {
+        Verdict::TimedOut => format!(
+            "the tests ran past the {} s time limit",
+            outcome.timeout_secs
+        ),
+        _ => "the test binary ended before this test finished (a crash?)".to_string(),
+    };
+    let mut cases = Vec::new();
+    for (name, line) in &declared {
+        match reported
+            .iter()
+            .position(|case| short_name(&case.name) == name)
+        {
+            Some(i) => {
+                let mut case = reported.remove(i);
+                case.name = name.clone();
+                case.line = case.line.or(Some(*line));
+                cases.push(case);
+            }
+            // Every test ran (or the run was filtered): nothing to say about this one.
+            None if outcome.verdict == Verdict::Done => {}
+            None => {
+                cases.push(TestCase {
+                    name: name.clone(),
+                    status: Status::Error,
+                    message: Some(unfinished.clone()),
+                    output: String::new(),
+                    line: Some(*line),
+                    file: None,
+                });
+            }
+        }
+    }
+    for mut case in reported {
+        case.name = short_name(&case.name).to_string();
+        cases.push(case);
+    }
+    cases
+}
+
+/// `tests::adds` → `adds`.
+fn short_name(name: &str) -> &str {
+    name.rsplit("::").next().unwrap_or(name)
+}
+
+/// The tests in libtest's human output, in its order, with their failure blocks. A panic's
+/// line counts only if it is in `path` (not in a helper library).
+fn reported_tests(output: &str, path: &Path) -> Vec<TestCase> {
+    let mut cases: Vec<TestCase> = output
+        .lines()
+        .filter_map(|line| {
+            let (name, result) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
+            let status = match result.trim() {
+                "ok" => Status::Pass,
+                "FAILED" => Status::Fail,
+                _ => return None, // ignored tests did not run
+            };
+            Some(TestCase {
+                name: name.to_string(),
+                status,
+                message: None,
+                output: String::new(),
+                line: None,
+                file: None,
+            })
+        })
+        .collect();
+    for (name, block) in failure_blocks(output) {
+        if let Some(case) = cases.iter_mut().find(|c| c.name == name) {
+            let (printed, panic) = split_panic(&block);
+            let message = match panic {
+                Some((location, message)) => {
+                    case.line = file_and_line(&location)
+                        .filter(|(file, _)| Path::new(file).ends_with(path))
+                        .map(|(_, line)| line);
+                    format!("{message}\n  at {location}")
+                }
+                None => "the test failed".to_string(),
+            };
+            case.message = Some(message);
+            case.output = printed;
+        }
+    }
+    cases
+}
+
+/// `---- tests::x stdout ----` blocks: the test's name and everything it printed.
+fn failure_blocks(output: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in output.lines() {
+        let header = line
+            .strip_prefix("---- ")
+            .and_then(|rest| rest.strip_suffix(" stdout ----"));
+        if let Some(name) = header {
+            blocks.push((name.to_string(), String::new()));
+            open = true;
+        } else if line == "failures:" || line.starts_with("test result:") {
+            open = false;
+        } else if open && let Some((_, text)) = blocks.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    for (_, text) in &mut blocks {
+        *text = text.trim_end().to_string();
+    }
+    blocks
+}
+
+/// Splits a failure block into what the test printed and its panic: the location
+/// (`path:line:col`) and the message, from `thread 'x' (id) panicked at path:line:col:` on,
+/// without the thread (its id differs on every run) and the backtrace note.
+fn split_panic(block: &str) -> (String, Option<(String, String)>) {
+    let start = block.match_indices("thread '").map(|(i, _)| i).find(|&i| {
+        block[i..]
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(" panicked at "))
+    });
+    let Some(start) = start else {
+        return (block.to_string(), None);
+    };
+    let mut lines = block[start..].lines();
+    let header = lines.next().unwrap_or_default();
+    let location = header.split(" panicked at ").nth(1).unwrap_or_default();
+    let location = normalized(location.trim_end_matches(':'));
+    let message: Vec<&str> = lines
+        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .collect();
+    let panic = (location, message.join("\n"));
+    (block[..start].trim_end().to_string(), Some(panic))
+}
+
+/// `course/../exercises/x.rs:3:9` → `exercises/x.rs:3:9`: rustc names files relative to the
+/// package, which may sit beside the exercises.
+fn normalized(location: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in location.split('/') {
+        match parts.last() {
+            Some(&last) if part == ".." && last != ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// `path:LINE:COL` → (`path`, LINE).
+fn file_and_line(location: &str) -> Option<(&str, u32)> {
+    let mut parts = location.trim().rsplitn(3, ':');
+    let _column = parts.next()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line))
+}
+
+/// The first ` --> path:LINE:COL` of rendered compiler messages: where an annotation for a
+/// compile error should point.
+pub fn diagnostic_line(rendered: &str) -> Option<u32> {
+    let plain = console::strip_ansi_codes(rendered);
+    plain.lines().find_map(|line| {
+        let location = line.trim_start().strip_prefix("--> ")?;
+        file_and_line(location).map(|(_, line)| line)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::libtest::TestCounts;
+
+    const SOURCE: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn zeta() {}\n\n    #[test]\n    #[should_panic]\n    fn alpha() {}\n\n    #[tokio::test(start_paused = true)]\n    async fn middle() {}\n}\n";
+
+    fn outcome(verdict: Verdict, output: &str) -> Outcome {
+        Outcome {
+            verdict,
+            diagnostics: String::new(),
+            output: output.to_string(),
+            tests: Some(TestCounts {
+                passed: 0,
+                failed: 0,
+            }),
+            timeout_secs: 10,
+            limits: crate::sandbox::limits::Limits::DEFAULT,
+        }
+    }
+
+    #[test]
+    fn declared_tests_are_found_in_file_order_with_their_lines() {
+        let declared = declared_tests(SOURCE);
+        let expected = [("zeta", 6), ("alpha", 10), ("middle", 13)];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|(n, l)| (n.to_string(), *l)).collect();
+        assert_eq!(declared, expected);
+    }
+
+    #[test]
+    fn libtest_output_becomes_cases_in_source_order_with_panic_locations() {
+        let output = "\nrunning 3 tests\ntest tests::alpha ... ok\ntest tests::middle ... ok\ntest tests::zeta ... FAILED\n\nfailures:\n\n---- tests::zeta stdout ----\nsum so far: 3\n\nthread 'tests::zeta' (4242) panicked at exercises/x.rs:7:9:\nassertion `left == right` failed: the sum is wrong\n  left: 2\n right: 3\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\nfailures:\n    tests::zeta\n\ntest result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        let cases = test_cases(
+            &outcome(Verdict::TestsFailed, output),
+            Path::new("exercises/x.rs"),
+            SOURCE,
+        );
+        let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["zeta", "alpha", "middle"]);
+        let zeta = &cases[0];
+        assert_eq!(zeta.status, Status::Fail);
+        assert_eq!(zeta.output, "sum so far: 3");
+        assert_eq!(
+            zeta.message.as_deref(),
+            Some(
+                "assertion `left == right` failed: the sum is wrong\n  left: 2\n right: 3\n  at exercises/x.rs:7:9"
+            )
+        );
+        assert_eq!(zeta.line, Some(7), "the panic's line, not the fn's");
+        let elsewhere = output.replace("exercises/x.rs:7", "support/src/lib.rs:70");
+        let cases = test_cases(
+            &outcome(Verdict::TestsFailed, &elsewhere),
+            Path::new("exercises/x.rs"),
+            SOURCE,
+        );
+        assert_eq!(
+            cases[0].line,
+            Some(6),
+            "a panic in another file: the fn's line"
+        );
+        assert_eq!((cases[1].status, cases[1].line), (Status::Pass, Some(10)));
+    }
+
+    #[test]
+    fn tests_that_never_reported_are_errors() {
+        let output = "running 3 tests\ntest tests::alpha ... ok\n";
+        let cases = test_cases(
+            &outcome(Verdict::TimedOut, output),
+            Path::new("x.rs"),
+            SOURCE,
+        );
+        let statuses: Vec<(&str, Status)> =
+            cases.iter().map(|c| (c.name.as_str(), c.status)).collect();
+        assert_eq!(
+            statuses,
+            [
+                ("zeta", Status::Error),
+                ("alpha", Status::Pass),
+                ("middle", Status::Error)
+            ]
+        );
+        assert_eq!(
+            cases[0].message.as_deref(),
+            Some("the tests ran past the 10 s time limit")
+        );
+    }
+
+    #[test]
+    fn panic_locations_lose_their_detours() {
+        assert_eq!(
+            normalized("course/../exercises/x.rs:3:9"),
+            "exercises/x.rs:3:9"
+        );
+        assert_eq!(normalized("../x.rs:1:1"), "../x.rs:1:1");
+    }
+
+    #[test]
+    fn compile_errors_point_at_their_first_location() {
+        let rendered = "error[E0308]: mismatched types\n --> exercises/01_basics/broken.rs:2:18\n  |\n2 |     let x: u32 = \"not a number\";\n";
+        assert_eq!(diagnostic_line(rendered), Some(2));
+        assert_eq!(diagnostic_line("error: could not compile"), None);
+    }
+}

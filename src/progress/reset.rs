@@ -1,0 +1,58 @@
+//! Putting the shipped version of an exercise back, after keeping the learner's version in
+//! `.backlings/backups/`: backups never overwrite each other, so nothing a learner wrote is lost.
+
+use std::path::{Path, PathBuf};
+
+use super::DATA_DIR;
+use crate::course::Course;
+use crate::course::exercise::Exercise;
+use crate::course::shipped;
+use crate::error::Result;
+use crate::files::{self, Problem};
+
+/// Restores `exercise`'s file from the shipped version, backing up what is there first.
+/// Returns the message for the learner.
+pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) -> Result<String> {
+    let (root, relative, name) = (&course.root, &exercise.path(), &exercise.name);
+    let shipped = shipped::shipped_contents(course, commit, relative)?;
+    let path = root.join(relative);
+    let mine = match files::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if matches!(e.problem, Problem::Missing) => None,
+        // A directory or a pipe in its place is not replaced: it may hold the learner's work.
+        Err(e) => return Err(e.into()),
+    };
+    if mine.as_deref() == Some(shipped.as_slice()) {
+        return Ok(format!(
+            "{} is already as shipped: nothing to reset.",
+            relative.display()
+        ));
+    }
+    let backup = match &mine {
+        Some(bytes) => {
+            let backup = free_backup_path(root, name);
+            files::write_atomically(&backup, bytes)?;
+            Some(backup)
+        }
+        None => None,
+    };
+    files::write_atomically(&path, &shipped)?;
+    Ok(match backup {
+        Some(backup) => format!(
+            "Reset {} to the shipped version.\nYour version is saved as {}",
+            relative.display(),
+            backup.strip_prefix(root).unwrap_or(&backup).display()
+        ),
+        None => format!("Restored {} (it was missing).", relative.display()),
+    })
+}
+
+/// `.backlings/backups/NAME.N.rs` with the first N not yet taken: backups never overwrite
+/// each other.
+fn free_backup_path(root: &Path, name: &str) -> PathBuf {
+    let dir = root.join(DATA_DIR).join("backups");
+    (1..)
+        .map(|n| dir.join(format!("{name}.{n}.rs")))
+        .find(|p| !p.exists())
+        .expect("some number is free")
+}

@@ -1,0 +1,207 @@
+//! Turning an outcome into what a person reads: compiler messages, the failing tests'
+//! messages, and one closing line that says what to do next. Colour on a terminal, plain text
+//! otherwise or with `NO_COLOR`.
+//!
+//! Whatever came from a process or a file goes through [`inert`] here, at the point where it
+//! is shown, so that nothing it holds can drive the terminal; backlings' own styles and links
+//! are added afterwards.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use console::style;
+
+use crate::check::{Outcome, Verdict};
+use crate::course::exercise::{Exercise, Variant};
+use crate::inert::{self, Colour};
+
+/// Whether to colour output: a terminal, `NO_COLOR` unset, `TERM` not `dumb`. Also tells the
+/// `console` crate, so every `style(..)` follows the same decision.
+pub fn init_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let color = std::io::stdout().is_terminal() && !no_color && !dumb;
+    console::set_colors_enabled(color);
+    console::set_colors_enabled_stderr(color);
+    color
+}
+
+/// Text from a process or a file (a course's messages, a compiler's output), made inert
+/// for the terminal: colour kept only when backlings shows colour.
+pub fn inert(text: &str) -> String {
+    inert::text(text, Colour::when(console::colors_enabled()))
+}
+
+/// `path` as a link that terminals open on click (OSC 8), when colour is on. The link's
+/// target is percent-encoded, so that no byte of the course's directory name can end the
+/// sequence early.
+pub fn file_link(shown: &Path, absolute: &Path) -> String {
+    let text = inert::text(&shown.display().to_string(), Colour::Strip);
+    if !console::colors_enabled() {
+        return text;
+    }
+    format!(
+        "\x1b]8;;file://{}\x1b\\{}\x1b]8;;\x1b\\",
+        uri_path(absolute),
+        style(text).underlined()
+    )
+}
+
+/// `path` for a `file://` URI: bytes other than unreserved characters and `/` as `%XX`.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::new();
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri
+}
+
+/// The full report of one check: messages, output, and a closing line.
+pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &Path) -> String {
+    let mut text = String::new();
+    let colour = Colour::when(console::colors_enabled());
+    let push_block = |text: &mut String, block: &str| {
+        if !block.trim().is_empty() {
+            inert::push(text, block.trim_end(), colour);
+            text.push_str("\n\n");
+        }
+    };
+    let name = style(&exercise.name).bold();
+    match outcome.verdict {
+        Verdict::Done => {
+            push_block(&mut text, &outcome.diagnostics);
+            if !exercise.test {
+                push_block(&mut text, &outcome.output);
+            }
+            text.push_str(&format!("{} {name} is done!\n", style("✓").green().bold()));
+            if variant == Variant::Exercise {
+                let solution = exercise.solution_path();
+                if root.join(&solution).is_file() {
+                    text.push_str(&format!(
+                        "  Compare with the reference solution: {}\n",
+                        file_link(&solution, &root.join(&solution))
+                    ));
+                }
+            }
+        }
+        Verdict::CompileError => {
+            push_block(&mut text, &outcome.diagnostics);
+            text.push_str(&format!(
+                "{} {name} does not compile yet: fix the first error above, then save.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::TestsFailed => {
+            push_block(&mut text, &outcome.diagnostics);
+            push_block(&mut text, failures(&outcome.output));
+            let counts = match outcome.tests {
+                Some(c) => format!("{} of {} tests fail", c.failed, c.passed + c.failed),
+                None => "the tests fail".to_string(),
+            };
+            text.push_str(&format!(
+                "{} {name}: {counts}. Read the first failure above, fix the code, then save.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::ProgramFailed => {
+            push_block(&mut text, &outcome.diagnostics);
+            push_block(&mut text, &outcome.output);
+            text.push_str(&format!(
+                "{} {name}: the program did not exit successfully.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::TimedOut => {
+            push_block(&mut text, &outcome.output);
+            text.push_str(&format!(
+                "{} {name} timed out after {} s (an infinite loop?)\n",
+                style("✗").red().bold(),
+                outcome.timeout_secs
+            ));
+        }
+        Verdict::OutOfMemory => {
+            push_block(&mut text, &outcome.output);
+            text.push_str(&format!(
+                "{} {name} used more than {} MiB of memory and was stopped (a collection that keeps \
+                 growing, or a loop that never ends?)\n",
+                style("✗").red().bold(),
+                outcome.limits.memory_mb
+            ));
+        }
+        Verdict::ClippyWarnings => {
+            push_block(&mut text, &outcome.diagnostics);
+            text.push_str(&format!(
+                "{} {name} works, but clippy has warnings, and this exercise must be clippy-clean.\n",
+                style("✗").yellow().bold()
+            ));
+        }
+        Verdict::DiskFull => {
+            push_block(&mut text, &outcome.diagnostics);
+            text.push_str(&format!(
+                "{} {name} could not be built: the disk is full. Free some space (old build \
+                 directories such as target/ are often large), then save again. Your progress \
+                 is unchanged.\n",
+                style("✗").red().bold()
+            ));
+        }
+        Verdict::Cancelled => {
+            text.push_str(&format!("{name}: check cancelled.\n"));
+        }
+    }
+    text
+}
+
+/// One line for `verify` and `dev check`. `label` and `detail` may name files of the
+/// course, whatever their names hold: they are shown inert.
+pub fn line(ok: bool, label: &str, detail: &str) -> String {
+    let mark = if ok {
+        style("✓").green()
+    } else {
+        style("✗").red()
+    };
+    let label = inert::text(label, Colour::Strip);
+    let detail = inert::text(detail, Colour::Strip);
+    if detail.is_empty() {
+        format!("{mark} {label}")
+    } else {
+        format!("{mark} {label}: {detail}")
+    }
+}
+
+/// libtest's report from the first failure on: the passing tests' dots are noise.
+fn failures(output: &str) -> &str {
+    let plain_start = output
+        .find("\nfailures:\n")
+        .or_else(|| output.find("\n\u{1b}[0mfailures:"));
+    match plain_start {
+        Some(i) => &output[i + 1..],
+        None => output,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_targets_are_percent_encoded_so_no_byte_ends_the_link() {
+        let path = Path::new("/home/a b/\u{1b}\\x\u{7}/é~_.rs");
+        assert_eq!(uri_path(path), "/home/a%20b/%1B%5Cx%07/%C3%A9~_.rs");
+    }
+
+    #[test]
+    fn the_failures_section_skips_the_progress_dots() {
+        let out = "\nrunning 3 tests\n.F.\nfailures:\n\n---- tests::a stdout ----\nboom\n";
+        assert_eq!(
+            failures(out),
+            "failures:\n\n---- tests::a stdout ----\nboom\n"
+        );
+        assert_eq!(failures("no section"), "no section");
+    }
+}

@@ -1,0 +1,58 @@
+//! The exercise list: every exercise with its chapter and status, the current one marked.
+
+use console::style;
+
+use crate::course::Course;
+use crate::progress::State;
+
+/// The table: a plain, aligned one when `fancy` is off (pipes, files, CI).
+pub fn table(course: &Course, state: &State, fancy: bool) -> String {
+    let chapter_width = course
+        .exercises
+        .iter()
+        .map(|e| e.chapter().len())
+        .max()
+        .unwrap_or(0)
+        .max("chapter".len());
+    let name_width = course
+        .exercises
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(0)
+        .max("exercise".len());
+    let mut out = format!(
+        "  {:>3}  {:chapter_width$}  {:name_width$}  status\n",
+        "#", "chapter", "exercise"
+    );
+    for (i, exercise) in course.exercises.iter().enumerate() {
+        let current = i == state.current;
+        let done = state.is_done(&exercise.name);
+        let marker = if current { ">" } else { " " };
+        let status = if done { "done" } else { "pending" };
+        let line = format!(
+            "{marker} {:>3}  {:chapter_width$}  {:name_width$}  {status}",
+            i + 1,
+            exercise.chapter(),
+            exercise.name
+        );
+        if fancy {
+            let styled = if done {
+                style(line).green()
+            } else {
+                style(line)
+            };
+            let styled = if current { styled.bold() } else { styled };
+            out.push_str(&format!("{styled}\n"));
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "\n{}/{} done\n",
+        state.done_count(),
+        course.exercises.len()
+    ));
+    out
+}
