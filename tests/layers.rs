@@ -76,15 +76,25 @@ fn no_module_uses_a_layer_above_its_own_or_a_peer() {
             .unwrap_or_else(|| panic!("src/{} is in no layer of LAYERS", relative.display()));
         for used in used_modules(&std::fs::read_to_string(file).unwrap()) {
             let Some((used_level, used_module)) = layer_of(&used) else {
-                wrong.push(format!("src/{} uses crate::{used}, in no layer", relative.display()));
+                wrong.push(format!(
+                    "src/{} uses crate::{used}, in no layer",
+                    relative.display()
+                ));
                 continue;
             };
             if used_level > level || (used_level == level && used_module != own) {
-                wrong.push(format!("src/{} ({own}) uses crate::{used}", relative.display()));
+                wrong.push(format!(
+                    "src/{} ({own}) uses crate::{used}",
+                    relative.display()
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "imports against the layers:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

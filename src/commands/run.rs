@@ -6,6 +6,7 @@ use super::{check_with_progress, require_bin};
 use crate::check::{Item, Verdict};
 use crate::course::exercise::Variant;
 use crate::error::Result;
+use crate::progress::{self, Advance, Moved};
 use crate::report;
 
 /// Checks `name` (default: the current exercise). Exit code 0 when it is done, 1 when not.
@@ -30,40 +31,34 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     .pop()
     .expect("one item, one outcome");
     let done = outcome.verdict == Verdict::Done;
-    // Written before the report, which points at it; a failure to write it is only a warning,
-    // after the verdict and the progress it earned.
-    let revealed = if done {
-        course.reveal_solution(exercise)
-    } else {
-        Ok(())
-    };
+    // Recorded before the report, which points at the solution it may write.
+    let recorded = progress::record(
+        &mut state,
+        &course,
+        index,
+        outcome.verdict,
+        Advance::ToNextPending,
+    );
     print!(
         "{}",
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
     );
-
-    if outcome.verdict.is_conclusive() {
-        state.set_done(&exercise.name, done);
-    }
-    if done && index == state.current {
-        match state.next_pending(&course, index) {
-            Some(next) => {
-                state.current = next;
-                println!(
-                    "Next up: {} ({})",
-                    style(&course.exercises[next].name).bold(),
-                    course.exercises[next].path().display()
-                );
-            }
-            None => {
-                if let Some(message) = &course.final_message {
-                    println!("\n{}", report::inert(message));
-                }
+    match recorded.moved {
+        Some(Moved::To(next)) => println!(
+            "Next up: {} ({})",
+            style(&course.exercises[next].name).bold(),
+            course.exercises[next].path().display()
+        ),
+        Some(Moved::Finished) => {
+            if let Some(message) = &course.final_message {
+                println!("\n{}", report::inert(message));
             }
         }
+        None => {}
     }
     state.save(&course)?;
-    if let Err(e) = revealed {
+    // Only a warning, after the verdict and the progress it earned.
+    if let Some(e) = recorded.unrevealed {
         eprintln!("warning: {}", e.message);
     }
     Ok(if done { 0 } else { 1 })

@@ -5,6 +5,7 @@ use super::{Reporting, selected};
 use crate::check::{Item, Verdict};
 use crate::cli::Batch;
 use crate::error::Result;
+use crate::progress::{self, Advance};
 use crate::report;
 use crate::report::formats::FileResult;
 
@@ -22,12 +23,9 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
     for (exercise, outcome) in exercises.iter().zip(&outcomes) {
         let done = outcome.verdict == Verdict::Done;
         passed += usize::from(done);
-        if done && let Err(e) = course.reveal_solution(exercise) {
-            unwritten.push(e.message);
-        }
-        if outcome.verdict.is_conclusive() {
-            state.set_done(&exercise.name, done);
-        }
+        let index = course.find(&exercise.name)?;
+        let recorded = progress::record(&mut state, &course, index, outcome.verdict, Advance::Stay);
+        unwritten.extend(recorded.unrevealed.map(|e| e.message));
         if reporting.human() {
             let detail = if done { "" } else { outcome.verdict.summary() };
             println!("{}", report::line(done, &exercise.name, detail));

@@ -3,9 +3,11 @@
 //! Uses the course and check (a verdict is what gets recorded); reports show it, and commands
 //! and watch mode record through it.
 
+mod record;
 mod reset;
 mod state;
 
+pub use record::{Advance, Moved, Recorded, record};
 pub use reset::reset_file;
 pub use state::{DATA_DIR, State};
 

@@ -351,11 +351,11 @@ fn write(path: &Path, record: &Record) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A course of exercises `a`, `b` and `c`, and the state file's path.
-    fn course() -> (tempfile::TempDir, Course, PathBuf) {
+    pub(crate) fn course() -> (tempfile::TempDir, Course, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("exercises")).unwrap();
         let mut info = String::from("format_version = 1\n");

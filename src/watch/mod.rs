@@ -29,7 +29,7 @@ use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::progress::State;
-use crate::progress::reset_file;
+use crate::progress::{self, Advance, Recorded, reset_file};
 use crate::sandbox::process::Cancel;
 
 use events::Event;
@@ -402,13 +402,17 @@ impl App {
             running.content,
             if done { "done" } else { "not done" }
         ));
-        if done {
-            self.reveal_solution(running.index);
-        }
-        if outcome.verdict.is_conclusive() && self.state.is_done(&name) != done {
-            self.state.set_done(&name, done);
+        let recorded = progress::record(
+            &mut self.state,
+            &self.course,
+            running.index,
+            outcome.verdict,
+            Advance::Stay,
+        );
+        if recorded.changed {
             self.state.save(&self.course)?;
         }
+        self.show_unrevealed(recorded);
         if done {
             self.show_welcome = false;
         }
@@ -420,10 +424,10 @@ impl App {
         Ok(())
     }
 
-    /// Hands out a finished exercise's solution (see [`Course::reveal_solution`]); a failure
-    /// to write it is shown, and watch mode goes on.
-    fn reveal_solution(&mut self, index: usize) {
-        if let Err(e) = self.course.reveal_solution(&self.course.exercises[index]) {
+    /// A finished exercise's solution that could not be written (see
+    /// [`Course::reveal_solution`]) is shown, and watch mode goes on.
+    fn show_unrevealed(&mut self, recorded: Recorded) {
+        if let Some(e) = recorded.unrevealed {
             self.message = Some(e.message);
         }
     }
@@ -438,14 +442,14 @@ impl App {
             }
         };
         for (index, outcome) in outcomes.iter().enumerate() {
-            let done = outcome.verdict == Verdict::Done;
-            if done {
-                self.reveal_solution(index);
-            }
-            if outcome.verdict.is_conclusive() {
-                self.state
-                    .set_done(&self.course.exercises[index].name, done);
-            }
+            let recorded = progress::record(
+                &mut self.state,
+                &self.course,
+                index,
+                outcome.verdict,
+                Advance::Stay,
+            );
+            self.show_unrevealed(recorded);
         }
         self.state.save(&self.course)?;
         let done = self.state.done_count();
