@@ -39,6 +39,7 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
         outcome.verdict,
         Advance::ToNextPending,
     );
+    let revealed = recorded.hand_out_solution(&course);
     print!(
         "{}",
         report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
@@ -58,7 +59,7 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     }
     state.save(&course)?;
     // Only a warning, after the verdict and the progress it earned.
-    if let Some(e) = recorded.unrevealed {
+    if let Err(e) = revealed {
         eprintln!("warning: {}", e.message);
     }
     Ok(if done { 0 } else { 1 })

@@ -2,18 +2,20 @@
 //!
 //! - A conclusive verdict marks the exercise done or not done; an inconclusive one (the check
 //!   was cancelled, or could not build for want of disk space) changes nothing.
-//! - A done exercise's solution is handed out (see [`Course::reveal_solution`]); failing to
-//!   write it takes neither the verdict nor the progress away.
+//! - A done exercise's solution is handed out (see [`Recorded::hand_out_solution`]); failing
+//!   to write it takes neither the verdict nor the progress away.
 //! - The current exercise moves on only with [`Advance::ToNextPending`]: `run` asks for that
 //!   (the learner checked the current exercise and it is done, so the next one is up); watch
 //!   mode moves on when the learner presses `n`, and `verify` and check-all never move it.
 //!
-//! Saving is the caller's: a batch records every verdict, then saves once.
+//! Recording changes only the state in memory, so watch mode's state machine can use it too;
+//! writing (the solution, the state) is the caller's: a batch records every verdict, then
+//! saves once.
 
 use super::State;
 use crate::check::Verdict;
 use crate::course::Course;
-use crate::error::Error;
+use crate::error::Result;
 
 /// Whether recording a verdict may move the current exercise on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +41,8 @@ pub enum Moved {
 pub struct Recorded {
     /// Progress changed, so it needs saving.
     pub changed: bool,
-    /// The solution of the done exercise could not be written: why.
-    pub unrevealed: Option<Error>,
+    /// The exercise is done: its solution is handed out (see [`Self::hand_out_solution`]).
+    pub solution_due: Option<usize>,
     /// Where the current exercise moved, when it did (see [`Advance`]).
     pub moved: Option<Moved>,
 }
@@ -59,11 +61,6 @@ pub fn record(
     if changed {
         state.set_done(&exercise.name, done);
     }
-    let unrevealed = if done {
-        course.reveal_solution(exercise).err()
-    } else {
-        None
-    };
     let moved =
         (done && advance == Advance::ToNextPending && index == state.current).then(|| match state
             .next_pending(course, index)
@@ -76,8 +73,19 @@ pub fn record(
         });
     Recorded {
         changed: changed || matches!(moved, Some(Moved::To(_))),
-        unrevealed,
+        solution_due: done.then_some(index),
         moved,
+    }
+}
+
+impl Recorded {
+    /// Writes the done exercise's solution where the course hands it out (see
+    /// [`Course::reveal_solution`]); the error says why it could not.
+    pub fn hand_out_solution(&self, course: &Course) -> Result<()> {
+        match self.solution_due {
+            Some(index) => course.reveal_solution(&course.exercises[index]),
+            None => Ok(()),
+        }
     }
 }
 
@@ -106,7 +114,7 @@ mod tests {
         let recorded = record(&mut state, &course, 1, Verdict::TestsFailed, Advance::Stay);
         assert!(recorded.changed);
         assert!(!state.is_done("b"));
-        assert_eq!(recorded.moved, None);
+        assert_eq!((recorded.moved, recorded.solution_due), (None, None));
     }
 
     #[test]
@@ -124,6 +132,7 @@ mod tests {
         assert_eq!(recorded.moved, Some(Moved::To(2)), "b is done already");
         assert_eq!(state.current, 2);
         assert!(recorded.changed);
+        assert_eq!(recorded.solution_due, Some(0), "a done exercise earns its solution");
     }
 
     #[test]

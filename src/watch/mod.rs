@@ -427,7 +427,7 @@ impl App {
     /// A finished exercise's solution that could not be written (see
     /// [`Course::reveal_solution`]) is shown, and watch mode goes on.
     fn show_unrevealed(&mut self, recorded: Recorded) {
-        if let Some(e) = recorded.unrevealed {
+        if let Err(e) = recorded.hand_out_solution(&self.course) {
             self.message = Some(e.message);
         }
     }
