@@ -100,7 +100,12 @@ impl std::error::Error for FileError {}
 
 impl From<FileError> for Error {
     fn from(e: FileError) -> Self {
-        Error::usage(format!("{e}.\n  {}.", capitalised(e.advice())))
+        let message = format!("{e}.\n  {}.", capitalised(e.advice()));
+        match e.problem {
+            // The file system refused: not something the course's files can fix.
+            Problem::Io(_) => Error::environment(message),
+            _ => Error::course(message),
+        }
     }
 }
 
@@ -349,7 +354,7 @@ mod tests {
             panic!("{error}");
         };
         assert_eq!((line, column, byte), (2, 12, 0xe9));
-        let message = Error::from(read_text(&path).unwrap_err()).message;
+        let message = Error::from(read_text(&path).unwrap_err()).report();
         assert!(
             message.starts_with(&format!("{}:2:12: the file is not UTF-8", path.display())),
             "{message}"

@@ -16,6 +16,7 @@ mod sandbox;
 mod watch;
 
 use cli::{Command, DevCommand};
+use error::{Error, Result};
 
 fn main() {
     sandbox::guard::run_if_asked();
@@ -27,7 +28,32 @@ fn main() {
     };
     sandbox::signals::install(watch::restore_terminal);
     let color = report::init_color();
-    let result = match cli.command {
+    // A panic is a bug: its message is printed by the panic hook, then it ends the command as
+    // an internal error, with its own exit code, like every other error.
+    let result = std::panic::catch_unwind(|| dispatch(cli.command, color, noticing))
+        .unwrap_or_else(|_| {
+            Err(Error::internal(
+                "backlings hit a bug (the message above says where).\n  \
+                 Please report it, with the command you ran.",
+            ))
+        });
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            // Messages may quote course files (a broken line of info.toml): shown inert.
+            let mut message = inert::text(&e.report(), inert::Colour::Strip);
+            if report::formats::on_github_actions() {
+                message = report::formats::inert_for_actions(&message);
+            }
+            eprintln!("{} {message}", console::style("error:").red().bold());
+            std::process::exit(e.kind().exit_code());
+        }
+    }
+}
+
+/// Runs the command asked for; its exit code, or the error that ended it.
+fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) -> Result<i32> {
+    match command {
         None => watch::run(color, noticing),
         Some(Command::Init { dir }) => commands::init::run(&dir),
         Some(Command::Run { name }) => commands::run::run(name, color),
@@ -52,17 +78,5 @@ fn main() {
                 batch,
             } => commands::dev_check::run(color, verbose, compile_budget, batch),
         },
-    };
-    match result {
-        Ok(code) => std::process::exit(code),
-        Err(e) => {
-            // Messages may quote course files (a broken line of info.toml): shown inert.
-            let mut message = inert::text(&e.message, inert::Colour::Strip);
-            if report::formats::on_github_actions() {
-                message = report::formats::inert_for_actions(&message);
-            }
-            eprintln!("{} {message}", console::style("error:").red().bold());
-            std::process::exit(e.exit_code);
-        }
     }
 }

@@ -66,7 +66,7 @@ fn an_edited_exercise_is_compiled_again() {
 
     course.write(&TestCourse::exercise("typo"), PASSES);
     let without_cargo = verify_without_cargo(&course);
-    assert_eq!(without_cargo.status.code(), Some(2));
+    assert_eq!(without_cargo.status.code(), Some(3));
     course
         .backlings(&["verify"])
         .assert()
@@ -99,7 +99,7 @@ fn a_file_that_pulls_in_modules_is_not_remembered_without_dep_info() {
     let without_cargo = verify_without_cargo(&course);
     assert_eq!(
         without_cargo.status.code(),
-        Some(2),
+        Some(3),
         "split is compiled again"
     );
 }

@@ -208,9 +208,9 @@ impl Reference {
             .arg("compile_reference.rs")
             .current_dir(self.dir.path());
         let (success, cpu) = process::run_for_cpu_time(&command)
-            .map_err(|e| Error::usage(format!("could not run {}: {e}", self.rustc)))?;
+            .map_err(|e| Error::environment(format!("could not run {}: {e}", self.rustc)))?;
         if !success || cpu.is_zero() {
-            return Err(Error::usage(format!(
+            return Err(Error::environment(format!(
                 "the compile budget's reference program did not compile with {}.\n  \
                  Turn the budget off with --compile-budget 0, and report this as a bug.",
                 self.rustc

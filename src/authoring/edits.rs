@@ -36,7 +36,7 @@ pub fn entry_names(info: &str, path: &Path) -> Result<Vec<String>> {
 fn entries(info: &str, path: &Path) -> Result<Vec<Spanned<Entry>>> {
     toml::from_str::<Entries>(info)
         .map(|e| e.exercises)
-        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))
+        .map_err(|e| Error::course(format!("{}: {e}", path.display())))
 }
 
 /// `info` with `entry` (an `[[exercises]]` table) inserted after the last exercise of chapter
@@ -97,7 +97,7 @@ pub fn with_bins(manifest: &str, path: &Path, bins: &[(String, String)]) -> Resu
         bin: Option<Spanned<toml::Value>>,
     }
     let parsed: Bins =
-        toml::from_str(manifest).map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+        toml::from_str(manifest).map_err(|e| Error::course(format!("{}: {e}", path.display())))?;
     let headers = table_headers(manifest);
     let Some(bin) = parsed.bin else {
         let at = headers.first().map_or(manifest.len(), |h| h.start);
@@ -121,7 +121,7 @@ pub fn with_bins(manifest: &str, path: &Path, bins: &[(String, String)]) -> Resu
     let first = headers.iter().position(is_bin).expect("a [[bin]] table");
     let last = headers.iter().rposition(is_bin).expect("a [[bin]] table");
     if let Some(other) = headers[first..=last].iter().find(|h| !is_bin(h)) {
-        return Err(Error::usage(format!(
+        return Err(Error::course(format!(
             "{}: the [[bin]] tables are not in one block ({} lies between them).\n  \
              Move them together so that `backlings dev update` can rewrite them.",
             path.display(),
@@ -271,7 +271,7 @@ mod tests {
     fn scattered_bin_tables_are_refused_with_what_lies_between() {
         let manifest = "[[bin]]\nname = \"a\"\npath = \"a.rs\"\n[lib]\npath = \"l.rs\"\n[[bin]]\nname = \"b\"\npath = \"b.rs\"\n";
         let err = with_bins(manifest, Path::new("Cargo.toml"), &bins()).unwrap_err();
-        assert!(err.message.contains("[lib] lies between them"), "{err}");
+        assert!(err.report().contains("[lib] lies between them"), "{err}");
     }
 
     #[test]

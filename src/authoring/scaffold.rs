@@ -73,9 +73,9 @@ mod tests {
         create_empty_dir(&temp.path().join("a/b"), "x").unwrap();
         write(temp.path(), "a/b/f.rs", b"mine").unwrap();
         let err = create_empty_dir(&temp.path().join("a"), "backlings init").unwrap_err();
-        assert!(err.message.contains("is not empty"), "{err}");
+        assert!(err.report().contains("is not empty"), "{err}");
         let err = create_empty_dir(&temp.path().join("a/b/f.rs"), "x").unwrap_err();
-        assert!(err.message.contains("is a file"), "{err}");
+        assert!(err.report().contains("is a file"), "{err}");
     }
 
     #[test]

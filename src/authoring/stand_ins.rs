@@ -105,14 +105,14 @@ fn manifest(course_manifest: &Path, bins: &[(String, PathBuf)]) -> Result<String
     let text = files::read_text(course_manifest)?;
     let mut table: toml::Table = text
         .parse()
-        .map_err(|e| Error::usage(format!("{}: {e}", course_manifest.display())))?;
+        .map_err(|e| Error::course(format!("{}: {e}", course_manifest.display())))?;
     let name = table
         .get("package")
         .and_then(|p| p.get("name"))
         .and_then(|n| n.as_str())
         .map(str::to_string)
         .ok_or_else(|| {
-            Error::usage(format!(
+            Error::course(format!(
                 "{}: the exercise package has no [package] name",
                 course_manifest.display()
             ))

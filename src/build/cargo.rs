@@ -263,7 +263,7 @@ pub fn build(
         stderr: Stdio::piped(),
     };
     let no_cargo = |why: &dyn std::fmt::Display| {
-        Error::usage(format!(
+        Error::environment(format!(
             "could not run cargo ({why}).\n  backlings needs Rust's cargo on PATH: install it from https://rustup.rs"
         ))
     };
@@ -293,8 +293,8 @@ pub fn build(
         };
         record(&mut build, &wanted, mode, message, &paths);
     }
-    let status =
-        process::finish(child, cancel).map_err(|e| Error::usage(format!("cargo failed: {e}")))?;
+    let status = process::finish(child, cancel)
+        .map_err(|e| Error::environment(format!("cargo failed: {e}")))?;
     let (stderr, invocations) = stderr_reader.join().unwrap_or_default();
     // The dependencies' compiler errors (from stdout) come first: they are the cause.
     build.cargo_stderr.push_str(&stderr);

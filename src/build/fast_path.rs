@@ -209,7 +209,7 @@ impl Recipe {
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .current_dir(root);
         let (success, cpu) = process::run_for_cpu_time(&command)
-            .map_err(|e| Error::usage(format!("could not run {}: {e}", self.program)))?;
+            .map_err(|e| Error::environment(format!("could not run {}: {e}", self.program)))?;
         Ok(success.then_some(cpu))
     }
 

@@ -71,7 +71,7 @@ fn manifest(course: &Course) -> Result<String> {
     let path = course.root.join("Cargo.toml");
     let package = bundled::file(Path::new(PACKAGE)).and_then(|b| std::str::from_utf8(b).ok());
     let Some(package) = package else {
-        return Err(Error::usage(format!(
+        return Err(Error::internal(format!(
             "this backlings was built without {PACKAGE}: build it from a complete checkout"
         )));
     };

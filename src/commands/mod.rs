@@ -53,7 +53,7 @@ pub fn require_bin(package: &ExercisePackage, bin: &str, source: PathBuf) -> Res
     if package.bins.contains_key(bin) {
         return Ok(());
     }
-    Err(Error::usage(format!(
+    Err(Error::course(format!(
         "{} has no [[bin]] named {bin:?}, so it cannot build {}.\n  \
          Add {{ name = \"{bin}\", path = \"…/{}\" }} to its bin list.",
         package.manifest_path.display(),

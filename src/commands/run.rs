@@ -60,7 +60,7 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     state.save(&course)?;
     // Only a warning, after the verdict and the progress it earned.
     if let Err(e) = revealed {
-        eprintln!("warning: {}", e.message);
+        eprintln!("warning: {}", e.report());
     }
     Ok(if done { 0 } else { 1 })
 }

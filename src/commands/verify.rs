@@ -25,7 +25,12 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
         passed += usize::from(done);
         let index = course.find(&exercise.name)?;
         let recorded = progress::record(&mut state, &course, index, outcome.verdict, Advance::Stay);
-        unwritten.extend(recorded.hand_out_solution(&course).err().map(|e| e.message));
+        unwritten.extend(
+            recorded
+                .hand_out_solution(&course)
+                .err()
+                .map(|e| e.report()),
+        );
         if reporting.human() {
             let detail = if done { "" } else { outcome.verdict.summary() };
             println!("{}", report::line(done, &exercise.name, detail));

@@ -104,7 +104,7 @@ impl Course {
     /// Parses and validates the text of a course file. `path` is only used in messages.
     pub fn parse(root: &Path, path: &Path, source: &str) -> Result<Self> {
         let located = |span: Option<Range<usize>>, message: &str, help: &str| {
-            Error::usage(render_located(path, source, span, message, help))
+            Error::course(render_located(path, source, span, message, help))
         };
         let info: InfoFile = toml::from_str(source).map_err(|e| {
             located(
@@ -382,7 +382,7 @@ mod tests {
     }
 
     fn error(source: &str) -> String {
-        parse(source).unwrap_err().message
+        parse(source).unwrap_err().report()
     }
 
     const ONE: &str =
@@ -496,7 +496,7 @@ mod tests {
             Some(Duration::from_secs(3))
         );
         assert_eq!(budget("compile_budget_secs = 0").unwrap(), None);
-        let msg = budget("compile_budget_secs = -1").unwrap_err().message;
+        let msg = budget("compile_budget_secs = -1").unwrap_err().report();
         assert!(
             msg.starts_with("info.toml:1:23: invalid compile_budget_secs"),
             "{msg}"

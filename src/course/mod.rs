@@ -22,7 +22,7 @@ pub use info_file::{Course, INFO_FILE, is_valid_dir, is_valid_name};
 /// The course in the current directory and its exercise package.
 pub fn load_here() -> Result<(Course, ExercisePackage)> {
     let root = std::env::current_dir()
-        .map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))?;
+        .map_err(|e| Error::environment(format!("cannot read the current directory: {e}")))?;
     let course = Course::load(&root)?;
     let package = ExercisePackage::locate(&root)?;
     Ok((course, package))

@@ -56,7 +56,7 @@ impl ExercisePackage {
                 return Self::from_table(root, &manifest, &member_table, &table);
             }
         }
-        Err(Error::usage(format!(
+        Err(Error::course(format!(
             "{} declares no exercise binaries, and no workspace member does.\n  \
              The exercise package lists each exercise as a [[bin]] target: \
              {{ name = \"X\", path = \"exercises/<dir>/X.rs\" }} and {{ name = \"X_sol\", path = \"solutions/<dir>/X.rs\" }}.",
@@ -79,7 +79,7 @@ impl ExercisePackage {
                 bin.get("name").and_then(|n| n.as_str()),
                 bin.get("path").and_then(|p| p.as_str()),
             ) else {
-                return Err(Error::usage(format!(
+                return Err(Error::course(format!(
                     "{}: every [[bin]] needs a `name` and a `path`",
                     manifest.display()
                 )));
@@ -162,7 +162,7 @@ fn is_crate_name(name: &str) -> bool {
 fn read_manifest(path: &Path) -> Result<toml::Table> {
     let text = files::read_text(path)?;
     text.parse::<toml::Table>()
-        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))
+        .map_err(|e| Error::course(format!("{}: {e}", path.display())))
 }
 
 /// `path` relative to `root`, with `.` and `..` resolved lexically (no file system access, so
@@ -240,7 +240,7 @@ mod tests {
         std::fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
         let err = ExercisePackage::locate(dir.path()).unwrap_err();
         assert!(
-            err.message.contains("declares no exercise binaries"),
+            err.report().contains("declares no exercise binaries"),
             "{err}"
         );
     }

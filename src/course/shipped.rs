@@ -49,7 +49,7 @@ pub fn shipped_contents(course: &Course, commit: Option<&str>, relative: &Path) 
     let rev = match commit {
         Some(commit) if is_object_id(commit) => commit,
         Some(commit) => {
-            return Err(Error::usage(format!(
+            return Err(Error::course(format!(
                 "the recorded shipped commit {commit:?} is not a git commit id, so reset cannot \
                  tell which version of {} was shipped.",
                 relative.display()
@@ -61,14 +61,14 @@ pub fn shipped_contents(course: &Course, commit: Option<&str>, relative: &Path) 
     // that whatever follows is a revision, never an option.
     let spec = format!("{rev}:./{}", relative.to_string_lossy().replace('\\', "/"));
     let output = git(root, &["show", "--end-of-options", &spec]).map_err(|e| {
-        Error::usage(format!(
+        Error::environment(format!(
             "reset needs git to find the shipped version of {}, and git could not be run ({e}).\n  \
              Install git, or restore the file from the course's original download.",
             relative.display()
         ))
     })?;
     if !output.status.success() {
-        return Err(Error::usage(format!(
+        return Err(Error::course(format!(
             "could not find the shipped version of {} in git ({}): {}\n  \
              reset restores files from the git history of a cloned course; \
              restore it from the course's original download instead.",
@@ -117,7 +117,7 @@ mod tests {
         let option = "--output=/tmp/x";
         let error = shipped_contents(&course, Some(option), Path::new("exercises/a.rs"))
             .unwrap_err()
-            .message;
+            .report();
         // git would have answered that the directory is not a repository.
         assert!(error.contains("is not a git commit id"), "{error}");
     }

@@ -154,7 +154,7 @@ impl State {
         match &self.shipped_commit {
             None => Ok(None),
             Some(commit) if shipped::is_object_id(commit) => Ok(Some(commit)),
-            Some(commit) => Err(Error::usage(bad_commit(
+            Some(commit) => Err(Error::course(bad_commit(
                 &self.path,
                 commit,
                 "reset cannot tell which version was shipped",
@@ -560,7 +560,7 @@ pub(crate) mod tests {
             "{:?}",
             state.warnings
         );
-        let error = state.shipped_commit().unwrap_err().message;
+        let error = state.shipped_commit().unwrap_err().report();
         assert!(error.contains("\"--output=/tmp/x\""), "{error}");
         assert!(error.contains("delete the line"), "{error}");
 

@@ -374,7 +374,7 @@ impl App {
         let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
-                self.message = Some(e.message);
+                self.message = Some(e.report());
                 return Ok(());
             }
         };
@@ -428,7 +428,7 @@ impl App {
     /// [`Course::reveal_solution`]) is shown, and watch mode goes on.
     fn show_unrevealed(&mut self, recorded: Recorded) {
         if let Err(e) = recorded.hand_out_solution(&self.course) {
-            self.message = Some(e.message);
+            self.message = Some(e.report());
         }
     }
 
@@ -437,7 +437,7 @@ impl App {
         let outcomes = match outcomes {
             Ok(outcomes) => outcomes,
             Err(e) => {
-                self.message = Some(e.message);
+                self.message = Some(e.report());
                 return Ok(());
             }
         };
@@ -616,7 +616,7 @@ impl App {
                 self.message = Some(message);
                 self.check_unless_manual();
             }
-            Err(e) => self.message = Some(e.message),
+            Err(e) => self.message = Some(e.report()),
         }
         Ok(())
     }

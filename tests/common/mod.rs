@@ -333,7 +333,7 @@ pub fn assert_needs_cargo(course: &TestCourse, name: &str) {
         .backlings(&["run", name])
         .env("CARGO", NO_CARGO)
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicates::str::contains("could not run cargo"));
 }
 

@@ -69,14 +69,14 @@ fn an_error_that_ends_watch_mode_restores_the_terminal_and_is_readable() {
         course.write(&TestCourse::exercise("first"), PASSES);
         watch.expect_exit();
     });
-    assert_eq!(status.code(), Some(2));
+    assert_eq!(status.code(), Some(3));
     watch.expect("error: could not");
 }
 
 #[test]
 fn a_panic_restores_the_terminal_and_its_message_is_readable() {
     let (status, mut watch) = ended_by(|_, watch| watch.press("p"));
-    assert_eq!(status.code(), Some(101));
+    assert_eq!(status.code(), Some(4));
     watch.expect("BACKLINGS_PANIC_KEY=p was pressed");
 }
 
