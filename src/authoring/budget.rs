@@ -26,6 +26,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::build::Artifact;
 use crate::build::cargo::{self, Mode};
 use crate::build::fast_path::Recipe;
 use crate::build::light;
@@ -71,22 +72,23 @@ pub fn measure(
     let mut recipes = HashMap::new();
     // Each solution is measured where it is built: the light package when it names no crate.
     let light = light::package(package)?;
-    let mut groups: Vec<(&ExercisePackage, bool, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(&ExercisePackage, Artifact, Vec<String>)> = Vec::new();
     for exercise in exercises {
         let source = std::fs::read(root.join(exercise.solution_path())).ok();
         let crates = light::crates_named(package, source.as_deref());
         let chosen = light::route(package, light.as_ref(), &crates);
         let bin = exercise.bin_name(Variant::Solution);
+        let artifact = Artifact::of(exercise);
         match groups
             .iter_mut()
-            .find(|(p, test, _)| std::ptr::eq(*p, chosen) && *test == exercise.test)
+            .find(|(p, a, _)| std::ptr::eq(*p, chosen) && *a == artifact)
         {
             Some((_, _, bins)) => bins.push(bin),
-            None => groups.push((chosen, exercise.test, vec![bin])),
+            None => groups.push((chosen, artifact, vec![bin])),
         }
     }
-    for (package, test, bins) in groups {
-        recipes.extend(recipes_for(root, package, &bins, test)?);
+    for (package, artifact, bins) in groups {
+        recipes.extend(recipes_for(root, package, &bins, artifact)?);
     }
 
     let times_path = root.join(DATA_DIR).join(TIMES_FILE);
@@ -145,7 +147,7 @@ fn recipes_for(
     root: &Path,
     package: &ExercisePackage,
     bins: &[String],
-    test: bool,
+    artifact: Artifact,
 ) -> Result<HashMap<String, Recipe>> {
     let mut recipes: HashMap<String, Recipe> = bins
         .iter()
@@ -159,16 +161,28 @@ fn recipes_for(
     if missing.is_empty() {
         return Ok(recipes);
     }
-    let mode = if test { Mode::Test } else { Mode::Build };
-    let cancel = Cancel::default();
-    let fresh = cargo::build(package, &missing, mode, false, false, None, &cancel)?;
+    let cargo = |learn| {
+        let request = cargo::Request {
+            package,
+            bins: &missing,
+            mode: match artifact {
+                Artifact::TestHarness => Mode::Test,
+                Artifact::Program => Mode::Build,
+            },
+            color: false,
+            learn,
+            progress: None,
+        };
+        cargo::build(request, &Cancel::default())
+    };
+    let fresh = cargo(false)?; // without -vv: only to know which bins cargo builds
     // Cargo compiles (and prints the command of) a bin whose output is gone.
     for executable in fresh.executables.values() {
         let _ = std::fs::remove_file(executable);
     }
-    let built = cargo::build(package, &missing, mode, false, true, None, &cancel)?;
+    let built = cargo(true)?; // with -vv: their rustc commands
     let manifest = &package.manifest_path;
-    for recipe in Recipe::learn_all(root, manifest, &missing, test, &built.invocations) {
+    for recipe in Recipe::learn_all(root, manifest, &missing, artifact, &built.invocations) {
         recipe.save(&package.target_dir);
         recipes.insert(recipe.bin().to_string(), recipe);
     }

@@ -189,17 +189,30 @@ pub fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Builds `bins` of `package` in one cargo invocation. With `learn`, cargo
-/// also prints the rustc commands it runs, so that the next check can replay them.
-pub fn build(
-    package: &ExercisePackage,
-    bins: &[String],
-    mode: Mode,
-    color: bool,
-    learn: bool,
-    progress: Option<ProgressFn>,
-    cancel: &Cancel,
-) -> Result<Build> {
+/// One cargo invocation: which bins of which package, built how, reported where.
+pub struct Request<'a> {
+    pub package: &'a ExercisePackage,
+    pub bins: &'a [String],
+    pub mode: Mode,
+    /// Diagnostics rendered with ANSI colours.
+    pub color: bool,
+    /// Cargo also prints the rustc commands it runs (`-vv`), so that the next check of a bin
+    /// can replay its command (see [`crate::build::fast_path`]).
+    pub learn: bool,
+    /// Told of cargo's progress as it builds.
+    pub progress: Option<ProgressFn>,
+}
+
+/// Builds the request's bins in one cargo invocation; `cancel` stops it.
+pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
+    let Request {
+        package,
+        bins,
+        mode,
+        color,
+        learn,
+        progress,
+    } = request;
     let mut command = Command::new(cargo_program());
     // `cargo test` has no --keep-going, and `cargo build` selects test-mode bins only all
     // at once (--tests): a batch that must keep going past a broken bin builds the

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::build::Artifact;
+
 /// The SHA-256 of `bytes`, in hex.
 pub fn content_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -36,25 +38,23 @@ impl Ledger {
         }
     }
 
-    fn path(&self, bin: &str, test: bool) -> PathBuf {
-        let kind = if test { "test" } else { "bin" };
-        self.dir.join(format!("{bin}.{kind}"))
+    fn path(&self, bin: &str, artifact: Artifact) -> PathBuf {
+        self.dir.join(format!("{bin}.{}", artifact.file_kind()))
     }
 
-    /// Whether `bin`'s test harness (`test`) or program was last built from content with
-    /// `hash`.
-    pub fn vouches_for(&self, bin: &str, test: bool, hash: &str) -> bool {
-        std::fs::read(self.path(bin, test)).is_ok_and(|recorded| recorded == hash.as_bytes())
+    /// Whether `bin`'s `artifact` was last built from content with `hash`.
+    pub fn vouches_for(&self, bin: &str, artifact: Artifact, hash: &str) -> bool {
+        std::fs::read(self.path(bin, artifact)).is_ok_and(|recorded| recorded == hash.as_bytes())
     }
 
     /// Records that `bin` was just built from content with `hash`. Failing to record costs
     /// one rebuild the next time cargo calls the binary fresh, nothing else.
-    pub fn record(&self, bin: &str, test: bool, hash: &str) {
-        if self.vouches_for(bin, test, hash) {
+    pub fn record(&self, bin: &str, artifact: Artifact, hash: &str) {
+        if self.vouches_for(bin, artifact, hash) {
             return;
         }
         let _ = std::fs::create_dir_all(&self.dir);
-        let _ = std::fs::write(self.path(bin, test), hash);
+        let _ = std::fs::write(self.path(bin, artifact), hash);
     }
 }
 
@@ -74,15 +74,18 @@ mod tests {
     fn the_ledger_vouches_only_for_the_content_last_recorded() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::new(dir.path());
-        assert!(!ledger.vouches_for("x", true, "aa"), "nothing recorded yet");
-        ledger.record("x", true, "aa");
-        assert!(ledger.vouches_for("x", true, "aa"));
         assert!(
-            !ledger.vouches_for("x", false, "aa"),
+            !ledger.vouches_for("x", Artifact::TestHarness, "aa"),
+            "nothing recorded yet"
+        );
+        ledger.record("x", Artifact::TestHarness, "aa");
+        assert!(ledger.vouches_for("x", Artifact::TestHarness, "aa"));
+        assert!(
+            !ledger.vouches_for("x", Artifact::Program, "aa"),
             "the program is another binary"
         );
-        ledger.record("x", true, "bb");
-        assert!(!ledger.vouches_for("x", true, "aa"));
-        assert!(ledger.vouches_for("x", true, "bb"));
+        ledger.record("x", Artifact::TestHarness, "bb");
+        assert!(!ledger.vouches_for("x", Artifact::TestHarness, "aa"));
+        assert!(ledger.vouches_for("x", Artifact::TestHarness, "bb"));
     }
 }

@@ -60,15 +60,15 @@ impl Dependencies {
                 false => package.bins.keys().take(1).cloned().collect(),
             };
             // Whatever goes wrong here, the checks that wait run cargo themselves and show it.
-            let _ = cargo::build(
-                &package,
-                &bins,
-                Mode::Dependencies,
-                false,
-                false,
-                Some(progress),
-                &thread_cancel,
-            );
+            let request = cargo::Request {
+                package: &package,
+                bins: &bins,
+                mode: Mode::Dependencies,
+                color: false,
+                learn: false,
+                progress: Some(progress),
+            };
+            let _ = cargo::build(request, &thread_cancel);
             let mut state = thread_shared
                 .state
                 .lock()

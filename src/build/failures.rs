@@ -13,6 +13,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::build::Artifact;
 use crate::build::cargo::{Build, Diagnostic};
 use crate::build::compiled;
 use crate::build::fast_path::{self, Recipe};
@@ -23,7 +24,7 @@ use crate::files;
 #[derive(Serialize, Deserialize)]
 pub struct KnownFailure {
     bin: String,
-    test: bool,
+    artifact: Artifact,
     color: bool,
     recipe: Recipe,
     /// The bin's own sources by content: a file put back with an old modification time is
@@ -32,23 +33,22 @@ pub struct KnownFailure {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn path(root: &Path, bin: &str, test: bool) -> PathBuf {
-    let kind = if test { "test" } else { "bin" };
+fn path(root: &Path, bin: &str, artifact: Artifact) -> PathBuf {
     package::build_dir(root)
         .join("failures")
-        .join(format!("{bin}.{kind}.json"))
+        .join(format!("{bin}.{}.json", artifact.file_kind()))
 }
 
 impl KnownFailure {
     /// The remembered failure of `bin`, if nothing it depends on has changed since.
-    pub fn load(root: &Path, bin: &str, test: bool, color: bool) -> Option<Self> {
-        let text = std::fs::read(path(root, bin, test)).ok()?;
+    pub fn load(root: &Path, bin: &str, artifact: Artifact, color: bool) -> Option<Self> {
+        let text = std::fs::read(path(root, bin, artifact)).ok()?;
         let known: KnownFailure = serde_json::from_slice(&text).ok()?;
         // The sources first: after a save they differ, and that costs one stat, not the
         // dozens of the recipe's stamp (this runs on every save).
         let current = known.bin == bin
             && known.recipe.belongs_to(root)
-            && known.test == test
+            && known.artifact == artifact
             && known.color == color
             && known
                 .sources
@@ -72,7 +72,7 @@ impl KnownFailure {
         root: &Path,
         manifest: &Path,
         bins: &[String],
-        test: bool,
+        artifact: Artifact,
         color: bool,
         build: &Build,
         started: SystemTime,
@@ -81,11 +81,12 @@ impl KnownFailure {
         for bin in bins {
             if !failed.contains(bin.as_str()) {
                 if build.executables.contains_key(bin) {
-                    let _ = std::fs::remove_file(path(root, bin, test));
+                    let _ = std::fs::remove_file(path(root, bin, artifact));
                 }
                 continue;
             }
-            let Some(recipe) = Recipe::learn(root, manifest, bin, test, &build.invocations) else {
+            let Some(recipe) = Recipe::learn(root, manifest, bin, artifact, &build.invocations)
+            else {
                 continue;
             };
             let Some(sources) = fast_path::own_sources(root, &recipe, started) else {
@@ -100,14 +101,14 @@ impl KnownFailure {
                 .collect();
             let known = KnownFailure {
                 bin: bin.clone(),
-                test,
+                artifact,
                 color,
                 recipe,
                 sources,
                 diagnostics: build.diagnostics.get(bin).cloned().unwrap_or_default(),
             };
             if let Ok(json) = serde_json::to_vec(&known) {
-                let file = path(root, bin, test);
+                let file = path(root, bin, artifact);
                 let _ = std::fs::create_dir_all(file.parent().expect("failures have a directory"));
                 let _ = files::write_atomically(&file, &json);
             }

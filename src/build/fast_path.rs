@@ -18,6 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::build::Artifact;
 use crate::build::cargo::{Build, Diagnostic, PathCleaner};
 use crate::error::{Error, Result};
 use crate::files;
@@ -80,16 +81,16 @@ fn recipe_path(target_dir: &Path, bin: &str) -> PathBuf {
 }
 
 impl Recipe {
-    /// The recipe for `bin`'s test harness (`test`) or program from one of cargo's `-vv`
+    /// The recipe for `bin`'s `artifact` from one of cargo's `-vv`
     /// "Running `…`" lines, if one is there.
     pub fn learn(
         root: &Path,
         manifest: &Path,
         bin: &str,
-        test: bool,
+        artifact: Artifact,
         invocations: &[String],
     ) -> Option<Self> {
-        Self::learn_all(root, manifest, &[bin.to_string()], test, invocations).pop()
+        Self::learn_all(root, manifest, &[bin.to_string()], artifact, invocations).pop()
     }
 
     /// The recipes of every bin of `bins` that cargo compiled in a batch build. Each command
@@ -98,7 +99,7 @@ impl Recipe {
         root: &Path,
         manifest: &Path,
         bins: &[String],
-        test: bool,
+        artifact: Artifact,
         invocations: &[String],
     ) -> Vec<Self> {
         let wanted: HashSet<&str> = bins.iter().map(String::as_str).collect();
@@ -112,7 +113,9 @@ impl Recipe {
                 let (program, args) = command.split_first()?;
                 let crate_name = args.iter().position(|a| a == "--crate-name")?;
                 let bin = args.get(crate_name + 1)?;
-                if !wanted.contains(bin.as_str()) || args.iter().any(|a| a == "--test") != test {
+                if !wanted.contains(bin.as_str())
+                    || args.iter().any(|a| a == "--test") != artifact.is_test()
+                {
                     return None;
                 }
                 let env = env
@@ -548,7 +551,7 @@ mod tests {
             Path::new("/nowhere"),
             Path::new("/nowhere/Cargo.toml"),
             "x_1",
-            true,
+            Artifact::TestHarness,
             &[line.into()],
         )
         .unwrap();
@@ -564,9 +567,12 @@ mod tests {
                 &[line.into()],
             )
         };
-        assert!(other("x", true).is_none(), "another bin's command");
         assert!(
-            other("x_1", false).is_none(),
+            other("x", Artifact::TestHarness).is_none(),
+            "another bin's command"
+        );
+        assert!(
+            other("x_1", Artifact::Program).is_none(),
             "the test harness is not the program"
         );
     }

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use crate::build::Artifact;
 use crate::build::cargo::{self, Build, Mode, ProgressFn};
 use crate::build::compiled::{self, Ledger};
 use crate::build::dependencies::Dependencies;
@@ -205,10 +206,10 @@ fn check_in(
     sources: Vec<Source>,
     options: &Options,
 ) -> Result<Vec<Outcome>> {
-    let bins_for = |test: bool| -> Vec<String> {
+    let bins_for = |artifact: Artifact| -> Vec<String> {
         items
             .iter()
-            .filter(|i| i.exercise.test == test)
+            .filter(|i| Artifact::of(i.exercise) == artifact)
             .map(Item::bin)
             .collect()
     };
@@ -217,22 +218,12 @@ fn check_in(
         .zip(&sources)
         .map(|(item, source)| (item.bin(), source.hash.clone()))
         .collect();
-    let tests_build = build_bins(
-        &course.root,
-        package,
-        &bins_for(true),
-        true,
-        &hashes,
-        options,
-    )?;
-    let programs_build = build_bins(
-        &course.root,
-        package,
-        &bins_for(false),
-        false,
-        &hashes,
-        options,
-    )?;
+    let build_all = |artifact| {
+        let bins = bins_for(artifact);
+        build_bins(&course.root, package, &bins, artifact, &hashes, options)
+    };
+    let tests_build = build_all(Artifact::TestHarness)?;
+    let programs_build = build_all(Artifact::Program)?;
 
     let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
@@ -273,15 +264,7 @@ fn check_in(
         .collect();
     if !strict.is_empty() {
         let bins: Vec<String> = strict.iter().map(|&i| items[i].bin()).collect();
-        let clippy = cargo::build(
-            package,
-            &bins,
-            Mode::Clippy,
-            options.color,
-            false,
-            options.progress.clone(),
-            &options.cancel,
-        )?;
+        let clippy = cargo_build(package, &bins, Mode::Clippy, options)?;
         for i in strict {
             let outcome = &mut outcomes[i];
             let bin = items[i].bin();
@@ -338,37 +321,27 @@ impl Source {
     }
 }
 
-/// Builds the test harnesses (`test`) or the programs of `bins`, whose sources have `hashes`.
+/// Builds the `artifact` of each of `bins`, whose sources have `hashes`.
 /// A bin whose failure to compile is known and still current is not compiled again (see
 /// [`crate::build::failures`]); new failures are remembered.
 fn build_bins(
     root: &Path,
     package: &ExercisePackage,
     bins: &[String],
-    test: bool,
+    artifact: Artifact,
     hashes: &HashMap<String, Option<String>>,
     options: &Options,
 ) -> Result<Build> {
     let (mut known, mut rest) = (Vec::new(), Vec::new());
     for bin in bins {
-        match KnownFailure::load(root, bin, test, options.color) {
+        match KnownFailure::load(root, bin, artifact, options.color) {
             Some(failure) => known.push(failure),
             None => rest.push(bin.clone()),
         }
     }
     let manifest = &package.manifest_path;
-    let cargo = |mode| {
-        let progress = options.progress.clone();
-        cargo::build(
-            package,
-            &rest,
-            mode,
-            options.color,
-            true,
-            progress,
-            &options.cancel,
-        )
-    };
+    let cargo = |mode| cargo_build(package, &rest, mode, options);
+    let test = artifact.is_test();
     let started = SystemTime::now();
     let mut build = match rest.as_slice() {
         [] => Build {
@@ -389,12 +362,20 @@ fn build_bins(
         _ => cargo(Mode::Build)?,
     };
     if !build.cancelled {
-        rebuild_unvouched(package, &mut build, &rest, test, hashes, options)?;
+        rebuild_unvouched(package, &mut build, &rest, artifact, hashes, options)?;
     }
     if !build.cancelled {
-        KnownFailure::record(root, manifest, &rest, test, options.color, &build, started);
+        KnownFailure::record(
+            root,
+            manifest,
+            &rest,
+            artifact,
+            options.color,
+            &build,
+            started,
+        );
         if options.keep_recipes && rest.len() > 1 {
-            for recipe in Recipe::learn_all(root, manifest, &rest, test, &build.invocations) {
+            for recipe in Recipe::learn_all(root, manifest, &rest, artifact, &build.invocations) {
                 recipe.save(&package.target_dir);
             }
         }
@@ -413,7 +394,7 @@ fn rebuild_unvouched(
     package: &ExercisePackage,
     build: &mut Build,
     bins: &[String],
-    test: bool,
+    artifact: Artifact,
     hashes: &HashMap<String, Option<String>>,
     options: &Options,
 ) -> Result<()> {
@@ -422,7 +403,7 @@ fn rebuild_unvouched(
     let unvouched: Vec<String> = bins
         .iter()
         .filter(|bin| build.fresh.contains(*bin))
-        .filter(|bin| !hash(bin).is_some_and(|h| ledger.vouches_for(bin, test, h)))
+        .filter(|bin| !hash(bin).is_some_and(|h| ledger.vouches_for(bin, artifact, h)))
         .cloned()
         .collect();
     if !unvouched.is_empty() {
@@ -432,25 +413,17 @@ fn rebuild_unvouched(
                 let _ = std::fs::remove_file(executable);
             }
         }
-        let mode = match (test, unvouched.len()) {
-            (false, _) => Mode::Build,
-            (true, 1) => Mode::Test,
-            (true, _) => Mode::TestKeepGoing,
+        let mode = match (artifact, unvouched.len()) {
+            (Artifact::Program, _) => Mode::Build,
+            (Artifact::TestHarness, 1) => Mode::Test,
+            (Artifact::TestHarness, _) => Mode::TestKeepGoing,
         };
-        let again = cargo::build(
-            package,
-            &unvouched,
-            mode,
-            options.color,
-            true,
-            options.progress.clone(),
-            &options.cancel,
-        )?;
+        let again = cargo_build(package, &unvouched, mode, options)?;
         build.replace_bins(again, &unvouched);
     }
     for bin in bins {
         if let (true, Some(hash)) = (build.executables.contains_key(bin), hash(bin)) {
-            ledger.record(bin, test, hash);
+            ledger.record(bin, artifact, hash);
         }
     }
     Ok(())
@@ -473,21 +446,37 @@ fn build_one_test(
         }
         Recipe::forget(&package.target_dir, bin);
     }
-    let bins = [bin.to_string()];
-    let progress = options.progress.clone();
-    let build = cargo::build(
-        package,
-        &bins,
-        Mode::Test,
-        options.color,
-        true,
-        progress,
-        &options.cancel,
-    )?;
-    if let Some(recipe) = Recipe::learn(root, manifest, bin, true, &build.invocations) {
+    let build = cargo_build(package, &[bin.to_string()], Mode::Test, options)?;
+    let learned = Recipe::learn(
+        root,
+        manifest,
+        bin,
+        Artifact::TestHarness,
+        &build.invocations,
+    );
+    if let Some(recipe) = learned {
         recipe.save(&package.target_dir);
     }
     Ok(build)
+}
+
+/// Builds `bins` of `package` with cargo as `options` say. Every build but clippy's learns
+/// the rustc commands (clippy's are not rustc's).
+fn cargo_build(
+    package: &ExercisePackage,
+    bins: &[String],
+    mode: Mode,
+    options: &Options,
+) -> Result<Build> {
+    let request = cargo::Request {
+        package,
+        bins,
+        mode,
+        color: options.color,
+        learn: mode != Mode::Clippy,
+        progress: options.progress.clone(),
+    };
+    cargo::build(request, &options.cancel)
 }
 
 /// Checks one item.
