@@ -4,8 +4,13 @@
 //!
 //! Uses the course, build and sandbox; reports and progress consume its outcomes.
 
+pub mod events;
 pub mod libtest;
 mod pipeline;
 pub mod results;
+mod run;
+mod verdict;
 
-pub use pipeline::{Item, Options, Outcome, Verdict, check_all, check_one};
+pub use events::{Event, EventFn};
+pub use pipeline::{Item, Options, check_all, check_one};
+pub use verdict::{Outcome, Verdict};

@@ -8,11 +8,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use super::events::{self, Event, EventFn};
+use super::run::run_one;
+use super::verdict::{Outcome, Verdict};
 use crate::build::Artifact;
 use crate::build::cargo::{self, Build, Mode, ProgressFn};
 use crate::build::compiled::{self, Ledger};
@@ -20,16 +22,13 @@ use crate::build::dependencies::Dependencies;
 use crate::build::failures::KnownFailure;
 use crate::build::fast_path::Recipe;
 use crate::build::light;
-use crate::check::libtest::{self, TestCounts};
 use crate::check::results;
 use crate::course::Course;
 use crate::course::exercise::{Exercise, Variant};
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
 use crate::files::{self, Lock};
-use crate::sandbox::guard::Sandbox;
-use crate::sandbox::limits::Limits;
-use crate::sandbox::process::{self, Cancel, Exit, OUTPUT_CAP};
+use crate::sandbox::process::Cancel;
 
 /// One file to check.
 #[derive(Debug, Clone, Copy)]
@@ -51,77 +50,17 @@ impl<'a> Item<'a> {
         }
     }
 
-    fn bin(&self) -> String {
+    pub(super) fn bin(&self) -> String {
         self.exercise.bin_name(self.variant)
     }
 }
 
-/// The verdict on one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Done,
-    /// It does not compile.
-    CompileError,
-    /// Tests ran and some failed (or the test binary crashed).
-    TestsFailed,
-    /// The program (an exercise without tests) exited unsuccessfully.
-    ProgramFailed,
-    /// Tests or program ran past the exercise's time limit and were killed.
-    TimedOut,
-    /// Tests or program used more memory than the exercise's limit.
-    OutOfMemory,
-    /// Everything passed but clippy has something to say (strict exercises).
-    ClippyWarnings,
-    /// A newer check replaced this one.
-    Cancelled,
-    /// It could not be built for want of disk space: nothing is known about the code.
-    DiskFull,
-}
-
-impl Verdict {
-    /// Whether the check learned something about the code, so that progress may be recorded:
-    /// not when it was cancelled or could not build for want of disk space.
-    pub fn is_conclusive(self) -> bool {
-        !matches!(self, Verdict::Cancelled | Verdict::DiskFull)
-    }
-
-    /// A few words for one-line reports.
-    pub fn summary(self) -> &'static str {
-        match self {
-            Verdict::Done => "done",
-            Verdict::CompileError => "does not compile",
-            Verdict::TestsFailed => "tests fail",
-            Verdict::ProgramFailed => "program fails",
-            Verdict::TimedOut => "timed out",
-            Verdict::OutOfMemory => "used too much memory",
-            Verdict::ClippyWarnings => "clippy warnings",
-            Verdict::Cancelled => "cancelled",
-            Verdict::DiskFull => "not checked: the disk is full",
-        }
-    }
-}
-
-/// The result of checking one file: the verdict and what explains it.
-#[derive(Debug)]
-pub struct Outcome {
-    pub verdict: Verdict,
-    /// Compiler and clippy messages, rendered.
-    pub diagnostics: String,
-    /// What the tests or the program printed (capped).
-    pub output: String,
-    /// The test harness's counts, when tests ran.
-    pub tests: Option<TestCounts>,
-    /// The time limit, for the timeout message.
-    pub timeout_secs: u64,
-    /// The limits it ran with, for the messages when it went past one.
-    pub limits: Limits,
-}
-
-/// How checks are carried out: colour, progress reporting, cancellation.
+/// How checks are carried out: colour, who hears of the check's progress, cancellation.
 #[derive(Clone)]
 pub struct Options {
     pub color: bool,
-    pub progress: Option<ProgressFn>,
+    /// Receives the check's [events](crate::check::events).
+    pub events: Option<EventFn>,
     pub cancel: Cancel,
     /// Run test harnesses with libtest's full output, one `test <name> ... ok` line per
     /// test, for the per-test reports of [`crate::report::formats`]; otherwise `-q`.
@@ -134,6 +73,31 @@ pub struct Options {
     pub dependencies: Option<Arc<Dependencies>>,
 }
 
+impl Options {
+    /// Options for a check in `color` (or not) that nobody follows and nothing cancels.
+    pub fn new(color: bool) -> Self {
+        Self {
+            color,
+            events: None,
+            cancel: Cancel::default(),
+            per_test: false,
+            keep_recipes: false,
+            dependencies: None,
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        if let Some(events) = &self.events {
+            events(event);
+        }
+    }
+
+    /// Where cargo's progress goes: to the events, as [`Event::Building`].
+    fn progress(&self) -> Option<ProgressFn> {
+        self.events.as_ref().map(events::building)
+    }
+}
+
 /// Checks every item: those whose source names none of the package's crates in the light
 /// package (see [`light`]), at once; the others in the package itself, after the background
 /// dependency build if there is one. Outcomes come back in the order of `items`.
@@ -143,6 +107,7 @@ pub fn check_all(
     items: &[Item],
     options: &Options,
 ) -> Result<Vec<Outcome>> {
+    options.emit(Event::Started { items: items.len() });
     let light = light::package(package)?;
     // Each bin's lock, whichever package builds it, before its file is read: the route, like
     // the verdict, is about the bytes read here.
@@ -171,7 +136,7 @@ pub fn check_all(
         }
         let group_items: Vec<Item> = group.iter().map(|&i| items[i]).collect();
         let group_sources: Vec<Source> = group.iter().map(|&i| sources[i].clone()).collect();
-        let checked = check_in(course, package, &group_items, group_sources, options)?;
+        let checked = check_in(course, package, &group_items, group, group_sources, options)?;
         for (&i, outcome) in group.iter().zip(checked) {
             outcomes[i] = Some(outcome);
         }
@@ -182,12 +147,11 @@ pub fn check_all(
     }
     if !full_items.is_empty() {
         let crates: Vec<String> = waiting_for.into_iter().collect();
-        match (&options.dependencies, &options.progress) {
-            (Some(dependencies), progress) => {
-                dependencies.wait(&crates, progress.as_ref(), &options.cancel)
+        match &options.dependencies {
+            Some(dependencies) => {
+                dependencies.wait(&crates, options.progress().as_ref(), &options.cancel)
             }
-            (None, Some(report)) => report(cargo::Progress::Needs(crates.into())),
-            (None, None) => {}
+            None => options.emit(Event::Building(cargo::Progress::Needs(crates.into()))),
         }
     }
     check_group(package, &full_items)?;
@@ -198,11 +162,13 @@ pub fn check_all(
 }
 
 /// Checks every item in `package` (whose files were read as `sources`), building all of them
-/// in one cargo graph and running them in parallel. Outcomes come back in the order of `items`.
+/// in one cargo graph and running them in parallel. Outcomes come back in the order of `items`;
+/// events name each item by its index in the whole check, `indices`.
 fn check_in(
     course: &Course,
     package: &ExercisePackage,
     items: &[Item],
+    indices: &[usize],
     sources: Vec<Source>,
     options: &Options,
 ) -> Result<Vec<Outcome>> {
@@ -224,6 +190,7 @@ fn check_in(
     };
     let tests_build = build_all(Artifact::TestHarness)?;
     let programs_build = build_all(Artifact::Program)?;
+    options.emit(Event::Built);
 
     let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
@@ -245,6 +212,13 @@ fn check_in(
                     };
                     let declared = sources[i].declared_tests;
                     let outcome = run_one(item, declared, build, package, options);
+                    // A strict item that passed is not finished before clippy has spoken.
+                    if !(item.strict && outcome.verdict == Verdict::Done) {
+                        options.emit(Event::Finished {
+                            index: indices[i],
+                            outcome: outcome.clone(),
+                        });
+                    }
                     *outcomes[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
                 }
             });
@@ -277,6 +251,10 @@ fn check_in(
                 outcome.verdict = Verdict::ClippyWarnings;
                 outcome.diagnostics = clippy.failure_text(&bin);
             }
+            options.emit(Event::Finished {
+                index: indices[i],
+                outcome: outcome.clone(),
+            });
         }
     }
     Ok(outcomes)
@@ -474,7 +452,7 @@ fn cargo_build(
         mode,
         color: options.color,
         learn: mode != Mode::Clippy,
-        progress: options.progress.clone(),
+        progress: options.progress(),
     };
     cargo::build(request, &options.cancel)
 }
@@ -489,178 +467,4 @@ pub fn check_one(
     Ok(check_all(course, package, &[item], options)?
         .pop()
         .expect("one item, one outcome"))
-}
-
-fn run_one(
-    item: &Item,
-    declared_tests: usize,
-    build: &Build,
-    package: &ExercisePackage,
-    options: &Options,
-) -> Outcome {
-    let target_dir = &package.target_dir;
-    let package_dir = package.manifest_path.parent().unwrap_or(Path::new("."));
-    let bin = item.bin();
-    let exercise = item.exercise;
-    let mut outcome = Outcome {
-        verdict: Verdict::Cancelled,
-        diagnostics: build.rendered(&bin),
-        output: String::new(),
-        tests: None,
-        timeout_secs: exercise.timeout.as_secs(),
-        limits: exercise.limits,
-    };
-    if build.cancelled || options.cancel.is_cancelled() {
-        return outcome;
-    }
-    let Some(executable) = build.executables.get(&bin) else {
-        outcome.diagnostics = build.failure_text(&bin);
-        outcome.verdict = if out_of_space(&outcome.diagnostics, target_dir) {
-            Verdict::DiskFull
-        } else {
-            Verdict::CompileError
-        };
-        return outcome;
-    };
-
-    let mut command = Command::new(executable);
-    command.current_dir(package_dir).env("RUST_BACKTRACE", "0");
-    if exercise.test {
-        let color = if options.color { "always" } else { "never" };
-        command.args(["--color", color]);
-        if !options.per_test {
-            command.arg("-q");
-        }
-    }
-    let sandbox = Sandbox {
-        limits: Some(exercise.limits),
-        isolate_network: true,
-    };
-    let run = process::run(
-        &command,
-        sandbox,
-        Some(exercise.timeout),
-        OUTPUT_CAP,
-        &options.cancel,
-    );
-    let finished = match run {
-        Ok(finished) => finished,
-        Err(e) => {
-            outcome.verdict = Verdict::ProgramFailed;
-            outcome.output = format!("could not start {}: {e}\n", executable.display());
-            return outcome;
-        }
-    };
-    outcome.output = finished.output.text();
-    let report = exercise
-        .test
-        .then(|| libtest::Report::read(&outcome.output));
-    outcome.tests = report.as_ref().and_then(|r| r.counts());
-    let (verdict, why) = judge(finished.exit, report.as_ref(), declared_tests, &outcome);
-    outcome.verdict = verdict;
-    if let Some(why) = why {
-        if !outcome.output.is_empty() && !outcome.output.ends_with('\n') {
-            outcome.output.push('\n');
-        }
-        outcome.output.push_str(&format!("\n({why})\n"));
-    }
-    outcome
-}
-
-/// The verdict on a finished run, and what to add to its output when the output alone does not
-/// say what happened. A test run is done only when libtest reported, in its closing line, that
-/// every test the file declares passed: exiting early with code 0 is not a pass.
-fn judge(
-    exit: Exit,
-    report: Option<&libtest::Report>,
-    declared_tests: usize,
-    outcome: &Outcome,
-) -> (Verdict, Option<String>) {
-    let failed = if report.is_some() {
-        Verdict::TestsFailed
-    } else {
-        Verdict::ProgramFailed
-    };
-    match exit {
-        Exit::Cancelled => (Verdict::Cancelled, None),
-        Exit::TimedOut => (Verdict::TimedOut, None),
-        Exit::Signal(libc::SIGABRT) if outcome.output.contains("memory allocation of ") => {
-            (Verdict::OutOfMemory, None)
-        }
-        Exit::Signal(libc::SIGXFSZ) => (
-            failed,
-            Some(format!(
-                "it wrote a file larger than {} MiB, the limit for files, and was stopped",
-                outcome.limits.file_size_mb
-            )),
-        ),
-        Exit::Signal(signal) => (
-            failed,
-            Some(format!(
-                "the process was killed by signal {signal} ({}): a crash, an abort or a stack overflow?",
-                signal_name(signal)
-            )),
-        ),
-        Exit::Code(code) => match report {
-            None if code == 0 => (Verdict::Done, None),
-            None => (failed, None),
-            Some(report) => match report.missing(declared_tests) {
-                None if code == 0 => (Verdict::Done, None),
-                None => (failed, None),
-                Some(missing) => (failed, Some(missing.explain(code))),
-            },
-        },
-    }
-}
-
-/// Free space below which a failed build is put down to the disk: linking one exercise
-/// writes tens of MiB.
-const LOW_SPACE: u64 = 100 * 1024 * 1024;
-
-/// Whether a build that left no binary failed for want of disk space rather than because of
-/// the code: the system said so, or the drive of the build directory is nearly full and no
-/// error points into a source file (a linker killed by SIGBUS on a full disk says nothing
-/// about space).
-fn out_of_space(failure: &str, target_dir: &Path) -> bool {
-    let plain = console::strip_ansi_codes(failure);
-    let said_so = [
-        "No space left on device",
-        "os error 28",
-        "Disk quota exceeded",
-    ]
-    .iter()
-    .any(|words| plain.contains(words));
-    let points_at_code = plain
-        .lines()
-        .any(|line| line.trim_start().starts_with("--> "));
-    said_so || (!points_at_code && free_space(target_dir).is_some_and(|free| free < LOW_SPACE))
-}
-
-/// Bytes free for an unprivileged user on the drive of `dir` (or of its closest existing
-/// ancestor).
-fn free_space(dir: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let existing = dir.ancestors().find(|d| d.exists())?;
-    let path = std::ffi::CString::new(existing.as_os_str().as_bytes()).ok()?;
-    // SAFETY: statvfs fills a zeroed struct for a NUL-terminated path.
-    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
-        return None;
-    }
-    Some(stats.f_bavail as u64 * stats.f_frsize as u64)
-}
-
-/// A signal's usual name, for people.
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGBUS => "SIGBUS",
-        libc::SIGILL => "SIGILL",
-        libc::SIGFPE => "SIGFPE",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGTERM => "SIGTERM",
-        libc::SIGPIPE => "SIGPIPE",
-        _ => "another signal",
-    }
 }

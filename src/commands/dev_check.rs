@@ -212,7 +212,10 @@ fn check(
         (0..items.len()).partition(|&i| stands_in(&items[i]));
     let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
     let own: Vec<Item> = ours.iter().map(|&i| items[i]).collect();
-    for (&i, outcome) in ours.iter().zip(reporting.check(course, package, &own)?) {
+    for (&i, outcome) in ours
+        .iter()
+        .zip(reporting.check(course, package, &own, &mut [])?)
+    {
         outcomes[i] = Some(outcome);
     }
     if let Some(stand_ins) = stand_ins.filter(|_| !theirs.is_empty()) {
@@ -223,7 +226,7 @@ fn check(
                 ..items[i]
             })
             .collect();
-        let checked = reporting.check(&stand_ins.course, &stand_ins.package, &moved)?;
+        let checked = reporting.check(&stand_ins.course, &stand_ins.package, &moved, &mut [])?;
         for (&i, outcome) in theirs.iter().zip(checked) {
             outcomes[i] = Some(outcome);
         }

@@ -23,29 +23,28 @@ use crate::course::partition::Partition;
 use crate::error::{Error, Result};
 use crate::report::build_progress::BuildProgress;
 use crate::report::formats::{self, FileResult, Format};
-use crate::sandbox::process::Cancel;
+use crate::report::{self, Reporter};
 
-/// Checks `items` from a command line: colour as decided, cargo's progress shown on stderr
-/// while the build runs (above all the first, long build of the dependencies). `per_test`
-/// and `keep_recipes`: see [`Options`].
+/// Checks `items` from a command line with `options`: cargo's progress shown on stderr while
+/// the build runs (above all the first, long build of the dependencies), and every event of
+/// the check fed to `reporters` as it happens.
 pub fn check_with_progress(
     course: &Course,
     package: &ExercisePackage,
     items: &[Item],
-    color: bool,
-    per_test: bool,
-    keep_recipes: bool,
+    options: Options,
+    reporters: &mut [&mut dyn Reporter],
 ) -> Result<Vec<Outcome>> {
-    let progress = BuildProgress::new();
-    let options = Options {
-        color,
-        progress: Some(progress.callback(items.len())),
-        cancel: Cancel::default(),
-        per_test,
-        keep_recipes,
-        dependencies: None,
-    };
-    check::check_all(course, package, items, &options)
+    let mut progress = BuildProgress::new();
+    let mut all: Vec<&mut dyn Reporter> = vec![&mut progress];
+    all.extend(reporters.iter_mut().map(|r| &mut **r as &mut dyn Reporter));
+    report::follow(&mut all, |events| {
+        let options = Options {
+            events: Some(events),
+            ..options
+        };
+        check::check_all(course, package, items, &options)
+    })
 }
 
 /// An error if `info.toml` lists an exercise that the exercise package does not build.
@@ -97,21 +96,21 @@ impl Reporting {
         }
     }
 
-    /// Checks `items` as this report needs them (see [`check_with_progress`]).
+    /// Checks `items` as this report needs them, feeding `reporters` (see
+    /// [`check_with_progress`]).
     pub fn check(
         &self,
         course: &Course,
         package: &ExercisePackage,
         items: &[Item],
+        reporters: &mut [&mut dyn Reporter],
     ) -> Result<Vec<Outcome>> {
-        check_with_progress(
-            course,
-            package,
-            items,
-            self.color,
-            self.per_test,
-            self.keep_recipes,
-        )
+        let options = Options {
+            per_test: self.per_test,
+            keep_recipes: self.keep_recipes,
+            ..Options::new(self.color)
+        };
+        check_with_progress(course, package, items, options, reporters)
     }
 
     pub fn human(&self) -> bool {

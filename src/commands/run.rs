@@ -3,7 +3,7 @@
 use console::style;
 
 use super::{check_with_progress, require_bin};
-use crate::check::{Item, Verdict};
+use crate::check::{Item, Options, Verdict};
 use crate::course::exercise::Variant;
 use crate::error::Result;
 use crate::progress::{self, Advance, Moved};
@@ -20,16 +20,10 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     let exercise = &course.exercises[index];
     require_bin(&package, &exercise.name, exercise.path())?;
 
-    let outcome = check_with_progress(
-        &course,
-        &package,
-        &[Item::exercise(exercise)],
-        color,
-        false,
-        false,
-    )?
-    .pop()
-    .expect("one item, one outcome");
+    let items = [Item::exercise(exercise)];
+    let outcome = check_with_progress(&course, &package, &items, Options::new(color), &mut [])?
+        .pop()
+        .expect("one item, one outcome");
     let done = outcome.verdict == Verdict::Done;
     // Recorded before the report, which points at the solution it may write.
     let recorded = progress::record(

@@ -6,8 +6,9 @@ use crate::check::{Item, Verdict};
 use crate::cli::Batch;
 use crate::error::Result;
 use crate::progress::{self, Advance};
-use crate::report;
-use crate::report::formats::FileResult;
+use crate::report::Reporter;
+use crate::report::formats::FileResults;
+use crate::report::verdict_lines::VerdictLines;
 
 pub fn run(color: bool, batch: Batch) -> Result<i32> {
     let (course, package) = crate::course::load_here()?;
@@ -15,10 +16,19 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
     let reporting = Reporting::new(batch, color);
     let exercises = selected(&course, batch.partition);
     let items: Vec<Item> = exercises.iter().map(|e| Item::exercise(e)).collect();
-    let outcomes = reporting.check(&course, &package, &items)?;
+    let mut lines = VerdictLines::new(&exercises);
+    let mut files = FileResults::new(&exercises, &course.root);
+    let mut reporters: Vec<&mut dyn Reporter> = Vec::new();
+    if reporting.human() {
+        reporters.push(&mut lines);
+    }
+    if reporting.per_test {
+        reporters.push(&mut files);
+    }
+    let outcomes = reporting.check(&course, &package, &items, &mut reporters)?;
+    drop(reporters);
 
     let mut passed = 0;
-    let mut results = Vec::new();
     let mut unwritten = Vec::new();
     for (exercise, outcome) in exercises.iter().zip(&outcomes) {
         let done = outcome.verdict == Verdict::Done;
@@ -31,19 +41,6 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
                 .err()
                 .map(|e| e.report()),
         );
-        if reporting.human() {
-            let detail = if done { "" } else { outcome.verdict.summary() };
-            println!("{}", report::line(done, &exercise.name, detail));
-        }
-        if reporting.per_test {
-            let path = exercise.path();
-            results.push(FileResult::from_outcome(
-                exercise,
-                &path,
-                outcome,
-                &course.root,
-            ));
-        }
     }
     state.save(&course)?;
     // After the verdicts and the progress they earned: a solution that could not be written
@@ -55,6 +52,6 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
     if reporting.human() {
         println!("{passed} passed, {failed} failed");
     }
-    reporting.finish("backlings verify", &results);
+    reporting.finish("backlings verify", &files.into_results());
     Ok(if failed == 0 { 0 } else { 1 })
 }

@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 
 pub mod bundled;
 pub mod exercise;
+#[cfg(test)]
+pub mod fixture;
 mod info_file;
 pub mod light_manifest;
 pub mod package;

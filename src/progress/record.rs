@@ -92,11 +92,11 @@ impl Recorded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::state::tests::course;
+    use crate::course::fixture::course_of;
 
     #[test]
     fn an_inconclusive_verdict_changes_nothing() {
-        let (_dir, course, _) = course();
+        let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("a", true);
         for verdict in [Verdict::Cancelled, Verdict::DiskFull] {
@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn a_conclusive_failure_marks_a_done_exercise_not_done() {
-        let (_dir, course, _) = course();
+        let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("b", true);
         let recorded = record(&mut state, &course, 1, Verdict::TestsFailed, Advance::Stay);
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn run_moves_on_from_the_current_exercise_to_the_next_one_not_done() {
-        let (_dir, course, _) = course();
+        let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("b", true);
         let recorded = record(
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn without_advance_or_off_the_current_exercise_the_current_one_stays() {
-        let (_dir, course, _) = course();
+        let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         let recorded = record(&mut state, &course, 0, Verdict::Done, Advance::Stay);
         assert_eq!((recorded.moved, state.current), (None, 0));
@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn the_last_exercise_done_finishes_the_course_where_it_is() {
-        let (_dir, course, _) = course();
+        let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("a", true);
         state.set_done("c", true);
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn a_verdict_that_repeats_what_is_recorded_needs_no_save() {
-        let (_dir, course, _) = course();
+        let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("c", true);
         let recorded = record(&mut state, &course, 2, Verdict::Done, Advance::Stay);

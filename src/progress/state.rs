@@ -351,19 +351,12 @@ fn write(path: &Path, record: &Record) -> Result<()> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
     /// A course of exercises `a`, `b` and `c`, and the state file's path.
-    pub(crate) fn course() -> (tempfile::TempDir, Course, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("exercises")).unwrap();
-        let mut info = String::from("format_version = 1\n");
-        for name in ["a", "b", "c"] {
-            std::fs::write(dir.path().join(format!("exercises/{name}.rs")), "").unwrap();
-            info.push_str(&format!("[[exercises]]\nname = \"{name}\"\n"));
-        }
-        let course = Course::parse(dir.path(), Path::new("info.toml"), &info).unwrap();
+    fn course() -> (tempfile::TempDir, Course, PathBuf) {
+        let (dir, course) = crate::course::fixture::course_of(&["a", "b", "c"]);
         let path = dir.path().join(DATA_DIR).join(STATE_FILE);
         (dir, course, path)
     }

@@ -2,20 +2,22 @@
 //! course's dependencies (2–3 minutes on 2 cores): never a silent wait.
 
 use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::build::cargo::{Progress, ProgressFn};
+use super::Reporter;
+use crate::build::cargo::Progress;
+use crate::check::Event;
 
-/// A progress display for one command's builds; cleared when dropped.
+/// A progress display for one command's checks: a reporter of their
+/// [`Event::Building`] events. The bar is cleared once the binaries are built (what follows
+/// is printed below it) and when the display is dropped.
 pub struct BuildProgress {
-    shown: Arc<Mutex<Shown>>,
-}
-
-#[derive(Default)]
-struct Shown {
+    /// The files the current check builds.
+    items: usize,
+    terminal: bool,
     bar: Option<ProgressBar>,
     /// Without a terminal: the last tenth printed.
     last_tenth: Option<u32>,
@@ -40,78 +42,97 @@ fn own_units(bins: usize) -> u32 {
 impl BuildProgress {
     pub fn new() -> Self {
         Self {
-            shown: Arc::default(),
+            items: 1,
+            terminal: std::io::stderr().is_terminal(),
+            bar: None,
+            last_tenth: None,
+            announced: false,
+            deps: None,
+            total: None,
+            estimating: false,
+            needs: None,
+            said_waiting: false,
         }
     }
 
-    /// The callback to hand to a build of `bins` binaries.
-    pub fn callback(&self, bins: usize) -> ProgressFn {
-        let shown = self.shown.clone();
-        let terminal = std::io::stderr().is_terminal();
-        Arc::new(move |progress| {
-            let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
-            match progress {
-                Progress::WaitingForLock => {
-                    if !shown.said_waiting {
-                        shown.said_waiting = true;
-                        eprintln!(
-                            "Waiting for another cargo to finish (rust-analyzer or a build in another terminal)…"
-                        );
-                    }
-                }
-                Progress::Needs(crates) => shown.needs = Some(crates),
-                Progress::Units { done, total }
-                | Progress::WaitingForCrates { done, total, .. } => {
-                    // Cargo counts fresh units too: only units still to build say whether
-                    // dependencies are being compiled.
-                    // A check of many files can run two builds (the light package's, then the
-                    // full one's, see `light`): each is judged by itself.
-                    if shown.total != Some(total) {
-                        shown.total = Some(total);
-                        shown.deps = Some(total - done.min(total) > own_units(bins));
-                    }
-                    let deps = shown.deps == Some(true);
-                    if !shown.announced && deps {
-                        shown.announced = true;
-                        let what = match &shown.needs {
-                            Some(crates) => format!(" for {}", crate_list(crates)),
-                            None => String::new(),
-                        };
-                        eprintln!(
-                            "Building the course's dependencies{what} ({total} units). This \
-                             happens once, and takes a few minutes on a small machine."
-                        );
-                    }
-                    if terminal {
-                        if !deps && total - done.min(total) < 3 {
-                            return;
-                        }
-                        if shown.bar.is_none() {
-                            let bar = ProgressBar::new(u64::from(total));
-                            bar.set_style(bar_style(""));
-                            shown.bar = Some(bar);
-                        }
-                        // No estimate before there is a pace to go by.
-                        let estimating = done > 0;
-                        if estimating && !shown.estimating {
-                            shown.estimating = true;
-                            if let Some(bar) = &shown.bar {
-                                bar.set_style(bar_style(", about {eta} left"));
-                            }
-                        }
-                        let bar = shown.bar.as_ref().expect("made above");
-                        bar.set_length(u64::from(total));
-                        bar.set_position(u64::from(done));
-                    } else if deps {
-                        let tenth = done * 10 / total.max(1);
-                        if shown.last_tenth != Some(tenth) {
-                            shown.last_tenth = Some(tenth);
-                            eprintln!("  built {done}/{total} units");
-                        }
-                    }
+    fn show(&mut self, progress: &Progress) {
+        match progress {
+            Progress::WaitingForLock => {
+                if !self.said_waiting {
+                    self.said_waiting = true;
+                    eprintln!(
+                        "Waiting for another cargo to finish (rust-analyzer or a build in another terminal)…"
+                    );
                 }
             }
-        })
+            Progress::Needs(crates) => self.needs = Some(crates.clone()),
+            Progress::Units { done, total } | Progress::WaitingForCrates { done, total, .. } => {
+                self.show_units(*done, *total)
+            }
+        }
+    }
+
+    fn show_units(&mut self, done: u32, total: u32) {
+        // Cargo counts fresh units too: only units still to build say whether dependencies
+        // are being compiled. A check of many files can run two builds (the light package's,
+        // then the full one's, see `light`): each is judged by itself.
+        if self.total != Some(total) {
+            self.total = Some(total);
+            self.deps = Some(total - done.min(total) > own_units(self.items));
+        }
+        let deps = self.deps == Some(true);
+        if !self.announced && deps {
+            self.announced = true;
+            let what = match &self.needs {
+                Some(crates) => format!(" for {}", crate_list(crates)),
+                None => String::new(),
+            };
+            eprintln!(
+                "Building the course's dependencies{what} ({total} units). This \
+                 happens once, and takes a few minutes on a small machine."
+            );
+        }
+        if !self.terminal {
+            let tenth = done * 10 / total.max(1);
+            if deps && self.last_tenth != Some(tenth) {
+                self.last_tenth = Some(tenth);
+                eprintln!("  built {done}/{total} units");
+            }
+            return;
+        }
+        if !deps && total - done.min(total) < 3 {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::new(u64::from(total));
+            bar.set_style(bar_style(""));
+            bar
+        });
+        // No estimate before there is a pace to go by.
+        if done > 0 && !self.estimating {
+            self.estimating = true;
+            bar.set_style(bar_style(", about {eta} left"));
+        }
+        bar.set_length(u64::from(total));
+        bar.set_position(u64::from(done));
+    }
+
+    fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        self.estimating = false;
+    }
+}
+
+impl Reporter for BuildProgress {
+    fn on(&mut self, event: &Event) {
+        match event {
+            Event::Started { items } => self.items = *items,
+            Event::Building(progress) => self.show(progress),
+            Event::Built => self.clear(),
+            Event::Finished { .. } => {}
+        }
     }
 }
 
@@ -151,10 +172,7 @@ pub fn clock(duration: Duration) -> String {
 
 impl Drop for BuildProgress {
     fn drop(&mut self) {
-        let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(bar) = &shown.bar {
-            bar.finish_and_clear();
-        }
+        self.clear();
     }
 }
 

@@ -7,8 +7,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::Reporter;
 use crate::check::results::{self, Status, TestCase};
-use crate::check::{Outcome, Verdict};
+use crate::check::{Event, Outcome, Verdict};
 use crate::course::exercise::Exercise;
 use crate::inert::{self, Colour};
 
@@ -101,6 +102,41 @@ impl FileResult {
     pub fn settle(&mut self) {
         if self.status != Status::Error && self.tests.iter().any(|t| t.status != Status::Pass) {
             self.status = Status::Fail;
+        }
+    }
+}
+
+/// Collects each checked file's [`FileResult`] as its verdict arrives: the reporter behind
+/// `verify`'s JSON, JUnit and GitHub annotations.
+pub struct FileResults<'a> {
+    exercises: &'a [&'a Exercise],
+    root: &'a Path,
+    results: Vec<Option<FileResult>>,
+}
+
+impl<'a> FileResults<'a> {
+    /// For a check whose items are the files of `exercises`, in the course at `root`.
+    pub fn new(exercises: &'a [&'a Exercise], root: &'a Path) -> Self {
+        Self {
+            exercises,
+            root,
+            results: exercises.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// The results in the order of the exercises; a file without a verdict has none.
+    pub fn into_results(self) -> Vec<FileResult> {
+        self.results.into_iter().flatten().collect()
+    }
+}
+
+impl Reporter for FileResults<'_> {
+    fn on(&mut self, event: &Event) {
+        if let Event::Finished { index, outcome } = event {
+            let exercise = self.exercises[*index];
+            let path = exercise.path();
+            let result = FileResult::from_outcome(exercise, &path, outcome, self.root);
+            self.results[*index] = Some(result);
         }
     }
 }

@@ -277,15 +277,16 @@ impl App {
         let cancel = Cancel::default();
         let tx = self.tx.clone();
         let progress_tx = self.tx.clone();
+        // The screen follows the build's progress; the verdict comes back as the result.
         let options = Options {
-            color: self.color,
-            progress: Some(Arc::new(move |p| {
-                let _ = progress_tx.send(Event::Progress(p));
+            events: Some(Arc::new(move |event| {
+                if let check::Event::Building(progress) = event {
+                    let _ = progress_tx.send(Event::Progress(progress));
+                }
             })),
             cancel: cancel.clone(),
-            per_test: false,
-            keep_recipes: false,
             dependencies: self.dependencies.clone(),
+            ..Options::new(self.color)
         };
         let (course, package) = (self.course.clone(), self.package.clone());
         trace::log(format_args!(
@@ -630,12 +631,9 @@ impl App {
         self.busy = Some(Busy::CheckingAll(cancel.clone()));
         let (course, package, tx) = (self.course.clone(), self.package.clone(), self.tx.clone());
         let options = Options {
-            color: self.color,
-            progress: None,
             cancel,
-            per_test: false,
-            keep_recipes: false,
             dependencies: self.dependencies.clone(),
+            ..Options::new(self.color)
         };
         spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();
