@@ -132,7 +132,11 @@ mod tests {
         assert_eq!(recorded.moved, Some(Moved::To(2)), "b is done already");
         assert_eq!(state.current, 2);
         assert!(recorded.changed);
-        assert_eq!(recorded.solution_due, Some(0), "a done exercise earns its solution");
+        assert_eq!(
+            recorded.solution_due,
+            Some(0),
+            "a done exercise earns its solution"
+        );
     }
 
     #[test]
