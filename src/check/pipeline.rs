@@ -116,6 +116,22 @@ pub struct Outcome {
     pub limits: Limits,
 }
 
+#[cfg(test)]
+impl Outcome {
+    /// An outcome with only a verdict, for tests of what consumes outcomes (watch mode's
+    /// state machine) without running a check.
+    pub fn of(verdict: Verdict) -> Self {
+        Self {
+            verdict,
+            diagnostics: String::new(),
+            output: String::new(),
+            tests: None,
+            timeout_secs: 10,
+            limits: Limits::DEFAULT,
+        }
+    }
+}
+
 /// How checks are carried out: colour, progress reporting, cancellation.
 #[derive(Clone)]
 pub struct Options {

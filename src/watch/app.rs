@@ -10,6 +10,8 @@
 //! no save is ever dropped; and no verdict is shown for content that is no longer on disk.
 
 mod keys;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;
