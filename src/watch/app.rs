@@ -202,10 +202,12 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
+    /// The course, for the screen to name exercises and their files.
     pub fn course(&self) -> &Course {
         &self.course
     }
 
+    /// The learner's progress: the current exercise, and which are done.
     pub fn progress(&self) -> &State {
         &self.progress
     }
@@ -215,18 +217,22 @@ impl App {
         &mut self.progress
     }
 
+    /// Whether saves are checked; in manual mode the screen says to press r.
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    /// Which screen shows.
     pub fn view(&self) -> View {
         self.view
     }
 
+    /// What is being checked, shown in place of the verdict.
     pub fn activity(&self) -> &Activity {
         &self.activity
     }
 
+    /// What the main screen says besides the verdict.
     pub fn notice(&self) -> &Notice {
         &self.notice
     }

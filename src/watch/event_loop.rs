@@ -20,31 +20,40 @@ enum Flow {
 }
 
 /// Runs `app` on the events of `rx` until the learner quits, then stops every check and
-/// records the progress.
+/// records the progress. An error (progress that cannot be saved) ends watch mode too, after
+/// stopping every check.
 pub fn run(mut app: App, mut executor: Executor, rx: Receiver<Event>) -> Result<()> {
-    let start = app.start();
-    if carry_out(&mut app, &mut executor, start)? == Flow::Continue {
-        draw(&app);
-        while let Some(event) = next_event(&rx, &mut executor) {
-            #[cfg(debug_assertions)]
-            if let Event::Key(key) = &event {
-                panic_if_asked(key);
-            }
-            // A save changes nothing on screen until it is read.
-            let redraw = !matches!(event, Event::Saved(_) | Event::Rescan);
-            let effects = app.update(event);
-            if carry_out(&mut app, &mut executor, effects)? == Flow::Quit {
-                break;
-            }
-            if redraw {
-                draw(&app);
-            }
-        }
-    }
+    let ended = until_quit(&mut app, &mut executor, &rx);
     executor.stop();
+    ended?;
     // Leave the shell prompt on a line of its own.
     println!("\r");
     executor.run(Effect::SaveProgress, app.progress_mut())?;
+    Ok(())
+}
+
+/// Handles events until the learner quits, or no source of events is left.
+fn until_quit(app: &mut App, executor: &mut Executor, rx: &Receiver<Event>) -> Result<()> {
+    let start = app.start();
+    if carry_out(app, executor, start)? == Flow::Quit {
+        return Ok(());
+    }
+    draw(app);
+    while let Some(event) = next_event(rx, executor) {
+        #[cfg(debug_assertions)]
+        if let Event::Key(key) = &event {
+            panic_if_asked(key);
+        }
+        // A save changes nothing on screen until it is read.
+        let redraw = !matches!(event, Event::Saved(_) | Event::Rescan);
+        let effects = app.update(event);
+        if carry_out(app, executor, effects)? == Flow::Quit {
+            break;
+        }
+        if redraw {
+            draw(app);
+        }
+    }
     Ok(())
 }
 

@@ -19,6 +19,7 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CheckId(pub u64);
 
+/// Something watch mode reacts to (see [`super::app::App::update`]).
 #[derive(Debug)]
 pub enum Event {
     /// The file of exercise `index` was written, replaced or removed.
@@ -34,7 +35,9 @@ pub enum Event {
         recheck: Recheck,
         fingerprint: Option<u64>,
     },
+    /// A key pressed (what it does depends on the screen shown).
     Key(KeyEvent),
+    /// The terminal's size changed: the screen is drawn again to fit.
     Resize,
     /// Cargo's progress during check `id`'s build, `elapsed` since the check started.
     Progress {

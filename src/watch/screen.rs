@@ -36,30 +36,7 @@ fn main_view(app: &App, width: u16) -> String {
         out.push_str(&report::inert(welcome));
         out.push_str("\n\n");
     }
-    match app.activity() {
-        Activity::Checking(check) => {
-            out.push_str(&format!("Checking {}…", style(&exercise.name).bold()));
-            if let Some(build) = &check.build {
-                out.push('\n');
-                out.push_str(&build_lines(build, width));
-            }
-            out.push('\n');
-        }
-        Activity::CheckingAll { .. } => out.push_str("Checking every exercise…\n"),
-        Activity::Idle => match app.verdict() {
-            Some(outcome) => out.push_str(&report::outcome(
-                exercise,
-                Variant::Exercise,
-                outcome,
-                &course.root,
-            )),
-            None if app.mode() == Mode::Manual => out.push_str(&format!(
-                "Press r to check {}.\n",
-                style(&exercise.name).bold()
-            )),
-            _ => {}
-        },
-    }
+    out.push_str(&status(app, width));
     if let Some(depth) = notice.hint {
         out.push('\n');
         out.push_str(&hint::text(
@@ -109,6 +86,32 @@ fn main_view(app: &App, width: u16) -> String {
         out.push_str(&keys_line(progress.is_done(&exercise.name), hint_key));
     }
     out
+}
+
+/// The check under way, or else the verdict on the current exercise (in manual mode, until
+/// there is one, how to get it).
+fn status(app: &App, width: u16) -> String {
+    let course = app.course();
+    let exercise = &course.exercises[app.progress().current];
+    match app.activity() {
+        Activity::Checking(check) => {
+            let mut out = format!("Checking {}…", style(&exercise.name).bold());
+            if let Some(build) = &check.build {
+                out.push('\n');
+                out.push_str(&build_lines(build, width));
+            }
+            out.push('\n');
+            out
+        }
+        Activity::CheckingAll { .. } => "Checking every exercise…\n".to_string(),
+        Activity::Idle => match app.verdict() {
+            Some(outcome) => report::outcome(exercise, Variant::Exercise, outcome, &course.root),
+            None if app.mode() == Mode::Manual => {
+                format!("Press r to check {}.\n", style(&exercise.name).bold())
+            }
+            None => String::new(),
+        },
+    }
 }
 
 /// The keys that work on the main screen; `h` says what it shows next.

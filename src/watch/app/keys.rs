@@ -6,9 +6,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::{Activity, App, Effect, Recheck, View};
 
 impl App {
+    /// `key`, on the screen shown. Raw mode delivers Ctrl-C as a key: it quits from any screen.
     pub(super) fn on_key(&mut self, key: KeyEvent) {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            return self.effects.push(Effect::Quit);
+            self.effects.push(Effect::Quit);
+            return;
         }
         match self.view {
             View::Main => self.on_main_key(key.code),
