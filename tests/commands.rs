@@ -252,7 +252,7 @@ fn verify_checks_everything_and_closes_with_the_counts() {
 #[test]
 fn watch_mode_without_a_terminal_points_to_run_and_verify() {
     let course = TestCourse::new(&[Ex::new("first", PASSES)]);
-    course.backlings(&[]).assert().code(2).stderr(
+    course.backlings(&[]).assert().code(3).stderr(
         predicate::str::contains("watch mode needs a terminal")
             .and(predicate::str::contains("backlings run"))
             .and(predicate::str::contains("backlings verify")),

@@ -1,28 +1,63 @@
-//! Everything the watch loop reacts to arrives as one [`Event`] on one channel: saves from
-//! the watcher, keys and resizes from the terminal, results from check threads. The sources
-//! block while nothing happens, so an idle watch mode does no work at all.
+//! Everything watch mode's state machine reacts to is one [`Event`]. Saves (from the watcher),
+//! keys and resizes (from the terminal) and the results of checks (from their threads) arrive
+//! on one channel; the sources block while nothing happens, so an idle watch mode does no
+//! work at all. What the executor learns while carrying out an effect (a file's content, a
+//! reset done, the debounce timer run out) comes back as an event too, at once.
 
 use std::sync::mpsc::Sender;
+use std::time::Duration;
 
 use crossterm::event::{self as term, KeyEvent, KeyEventKind};
 
+use super::app::Recheck;
 use crate::build::cargo::Progress;
 use crate::check::Outcome;
 use crate::error::Result;
 
+/// Names one check of the current exercise, so that the verdict (or progress) of a check that
+/// was cancelled since can be told from the one the screen waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CheckId(pub u64);
+
+/// Something watch mode reacts to (see [`super::app::App::update`]).
+#[derive(Debug)]
 pub enum Event {
     /// The file of exercise `index` was written, replaced or removed.
     Saved(usize),
     /// The watcher may have missed events: look at the current exercise again.
     Rescan,
+    /// The debounce timer ran out: the save has settled.
+    DebounceOver,
+    /// The content of exercise `index`'s file, as asked for with `recheck`:
+    /// a fingerprint, or `None` when it cannot be read (missing, or not a regular file).
+    Read {
+        index: usize,
+        recheck: Recheck,
+        fingerprint: Option<u64>,
+    },
+    /// A key pressed (what it does depends on the screen shown).
     Key(KeyEvent),
+    /// The terminal's size changed: the screen is drawn again to fit.
     Resize,
-    /// Cargo's progress during a check's build.
-    Progress(Progress),
-    /// Check number `id` finished.
-    Checked(u64, Result<Outcome>),
+    /// Cargo's progress during check `id`'s build, `elapsed` since the check started.
+    Progress {
+        id: CheckId,
+        progress: Progress,
+        elapsed: Duration,
+    },
+    /// Check `id` finished; `content` is the fingerprint of the file once it had (`None`:
+    /// unreadable), so that a verdict is never shown for content that is no longer on disk.
+    Checked {
+        id: CheckId,
+        outcome: Result<Outcome>,
+        content: Option<u64>,
+    },
     /// Checking all exercises (`c`) finished.
     CheckedAll(Result<Vec<Outcome>>),
+    /// The current exercise's file was reset (the message for the learner), or why not.
+    Reset(Result<String>),
+    /// A done exercise's solution could not be handed out: why.
+    HandOutFailed(String),
 }
 
 /// Reads keys and resizes on a thread of its own for as long as the program runs.

@@ -14,53 +14,30 @@ use crate::report;
 use crate::report::hint;
 use crate::report::list;
 
-use super::{App, BuildShown, Busy, View};
+use super::app::{Activity, App, BuildShown, Mode, View};
 use crate::report::build_progress;
 
 /// The whole screen for the app's current state, `width` × `height` characters. Text is
 /// wrapped at spaces to the width, so a narrow terminal splits no word.
 pub fn render(app: &App, width: u16, height: u16) -> String {
-    let text = match &app.view {
-        View::List { selected } => list_view(&app.course, &app.state, *selected, width, height),
-        View::Final => final_view(&app.course),
+    let text = match app.view() {
+        View::List { selected } => list_view(app.course(), app.progress(), selected, width, height),
+        View::Final => final_view(app.course()),
         View::Main | View::ConfirmReset => main_view(app, width),
     };
     wrap(&text, usize::from(width))
 }
 
 fn main_view(app: &App, width: u16) -> String {
-    let course = &app.course;
-    let exercise = &course.exercises[app.state.current];
+    let (course, progress, notice) = (app.course(), app.progress(), app.notice());
+    let exercise = &course.exercises[progress.current];
     let mut out = String::new();
-    if let (true, Some(welcome)) = (app.show_welcome, &course.welcome_message) {
+    if let (true, Some(welcome)) = (notice.welcome, &course.welcome_message) {
         out.push_str(&report::inert(welcome));
         out.push_str("\n\n");
     }
-    match &app.busy {
-        Some(Busy::Checking { progress, .. }) => {
-            out.push_str(&format!("Checking {}…", style(&exercise.name).bold()));
-            if let Some(build) = progress {
-                out.push('\n');
-                out.push_str(&build_lines(build, width));
-            }
-            out.push('\n');
-        }
-        Some(Busy::CheckingAll(_)) => out.push_str("Checking every exercise…\n"),
-        None => match &app.last {
-            Some(last) if last.index == app.state.current => out.push_str(&report::outcome(
-                exercise,
-                Variant::Exercise,
-                &last.outcome,
-                &course.root,
-            )),
-            _ if app.manual => out.push_str(&format!(
-                "Press r to check {}.\n",
-                style(&exercise.name).bold()
-            )),
-            _ => {}
-        },
-    }
-    if let Some(depth) = app.hint {
+    out.push_str(&status(app, width));
+    if let Some(depth) = notice.hint {
         out.push('\n');
         out.push_str(&hint::text(
             exercise,
@@ -68,19 +45,19 @@ fn main_view(app: &App, width: u16) -> String {
             "Still stuck? Press h again for the recipe.",
         ));
     }
-    if let Some(message) = &app.message {
+    if let Some(message) = &notice.message {
         out.push('\n');
         out.push_str(&report::inert(message));
         out.push('\n');
     }
-    if let Some(note) = &app.note {
+    if let Some(note) = &notice.note {
         out.push('\n');
         out.push_str(&style(report::inert(note)).dim().to_string());
         out.push('\n');
     }
     out.push('\n');
     out.push_str(&progress_bar(
-        app.state.done_count(),
+        progress.done_count(),
         course.exercises.len(),
         width,
     ));
@@ -90,7 +67,7 @@ fn main_view(app: &App, width: u16) -> String {
         "Current exercise: {}\n",
         report::file_link(&path, &course.root.join(&path))
     ));
-    if matches!(app.view, View::ConfirmReset) {
+    if app.view() == View::ConfirmReset {
         out.push_str(&format!(
             "{} ",
             style(format!(
@@ -106,9 +83,35 @@ fn main_view(app: &App, width: u16) -> String {
             Some(HintDepth::Recipe) => "recipe",
             None => "hide hint",
         };
-        out.push_str(&keys_line(app.state.is_done(&exercise.name), hint_key));
+        out.push_str(&keys_line(progress.is_done(&exercise.name), hint_key));
     }
     out
+}
+
+/// The check under way, or else the verdict on the current exercise (in manual mode, until
+/// there is one, how to get it).
+fn status(app: &App, width: u16) -> String {
+    let course = app.course();
+    let exercise = &course.exercises[app.progress().current];
+    match app.activity() {
+        Activity::Checking(check) => {
+            let mut out = format!("Checking {}…", style(&exercise.name).bold());
+            if let Some(build) = &check.build {
+                out.push('\n');
+                out.push_str(&build_lines(build, width));
+            }
+            out.push('\n');
+            out
+        }
+        Activity::CheckingAll { .. } => "Checking every exercise…\n".to_string(),
+        Activity::Idle => match app.verdict() {
+            Some(outcome) => report::outcome(exercise, Variant::Exercise, outcome, &course.root),
+            None if app.mode() == Mode::Manual => {
+                format!("Press r to check {}.\n", style(&exercise.name).bold())
+            }
+            None => String::new(),
+        },
+    }
 }
 
 /// The keys that work on the main screen; `h` says what it shows next.

@@ -22,7 +22,7 @@ impl RawTerminal {
         std::panic::set_hook(Box::new(move |info| {
             // A check's panic is reported on screen and watch mode goes on (see
             // `catch_bug`); any other ends the program, and must be readable.
-            if std::thread::current().name() != Some(super::CHECK_THREAD) {
+            if std::thread::current().name() != Some(super::effects::CHECK_THREAD) {
                 restore();
                 previous(info);
             }

@@ -83,7 +83,7 @@ pub fn start(course: &Course, noticing: Noticing, tx: Sender<Event>) -> Result<W
     let watcher = PollWatcher::new(handler(files, tx), config)
         .and_then(|mut w| w.watch(&dir, RecursiveMode::Recursive).map(|()| w))
         .map_err(|e| {
-            Error::usage(format!(
+            Error::environment(format!(
                 "could not watch {} for saves: {e}\n  \
                  Start with `backlings --manual` and press r to check after each save.",
                 dir.display()

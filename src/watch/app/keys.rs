@@ -1,0 +1,133 @@
+//! What each key does, on each screen. Ctrl-C quits anywhere; on the main screen a key makes
+//! the last message stale.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Activity, App, Effect, Recheck, View};
+
+impl App {
+    /// `key`, on the screen shown. Raw mode delivers Ctrl-C as a key: it quits from any screen.
+    pub(super) fn on_key(&mut self, key: KeyEvent) {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.effects.push(Effect::Quit);
+            return;
+        }
+        match self.view {
+            View::Main => self.on_main_key(key.code),
+            View::ConfirmReset => {
+                self.view = View::Main;
+                if key.code == KeyCode::Char('y') {
+                    self.reset_current();
+                } else {
+                    self.notice.message = Some("Reset cancelled.".to_string());
+                }
+            }
+            View::List { selected } => self.on_list_key(selected, key.code),
+            View::Final => match key.code {
+                KeyCode::Char('q') => self.effects.push(Effect::Quit),
+                KeyCode::Char('l') => self.open_list(),
+                _ => {}
+            },
+        }
+    }
+
+    fn on_main_key(&mut self, code: KeyCode) {
+        self.notice.message = None;
+        match code {
+            KeyCode::Char('q') => self.effects.push(Effect::Quit),
+            KeyCode::Char('h') => self.notice.hint = self.next_hint(),
+            KeyCode::Char('l') => self.open_list(),
+            KeyCode::Char('r') => self.check_current(Recheck::Always),
+            KeyCode::Char('x') => self.view = View::ConfirmReset,
+            KeyCode::Char('c') => self.check_all(),
+            KeyCode::Char('n') => self.next(),
+            _ => {}
+        }
+    }
+
+    fn open_list(&mut self) {
+        self.view = View::List {
+            selected: self.progress.current,
+        };
+    }
+
+    fn on_list_key(&mut self, selected: usize, code: KeyCode) {
+        let last = self.course.exercises.len() - 1;
+        let selected = match code {
+            KeyCode::Up | KeyCode::Char('k') => selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => (selected + 1).min(last),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => last,
+            KeyCode::Enter => return self.go_to(selected),
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('l') => {
+                let all_done = self.progress.done_count() == self.course.exercises.len();
+                self.view = if all_done && self.last.is_none() {
+                    View::Final
+                } else {
+                    View::Main
+                };
+                return;
+            }
+            _ => selected,
+        };
+        self.view = View::List { selected };
+    }
+
+    /// `n`: on to the next exercise that is not done, once the current one is.
+    fn next(&mut self) {
+        if !self.progress.is_done(self.name(self.progress.current)) {
+            self.notice.message =
+                Some("Finish this exercise first: n moves on once it is done.".to_string());
+            return;
+        }
+        match self
+            .progress
+            .next_pending(&self.course, self.progress.current)
+        {
+            Some(next) => self.go_to(next),
+            None => {
+                self.view = View::Final;
+                self.effects.push(Effect::SaveProgress);
+            }
+        }
+    }
+
+    fn go_to(&mut self, index: usize) {
+        self.view = View::Main;
+        self.notice.hint = None;
+        self.notice.welcome = false;
+        if index != self.progress.current {
+            self.progress.current = index;
+            self.effects.push(Effect::SaveProgress);
+            self.last = None;
+        }
+        self.check_unless_manual();
+    }
+
+    /// `y` after `x`: the shipped version is put back, from the commit recorded when the
+    /// learner started; the file is checked again once the executor reports the reset
+    /// ([`super::Event::Reset`]).
+    fn reset_current(&mut self) {
+        match self.progress.shipped_commit() {
+            Ok(commit) => {
+                let commit = commit.map(str::to_string);
+                let index = self.progress.current;
+                self.effects.push(Effect::Reset { index, commit });
+            }
+            Err(e) => self.notice.message = Some(e.report()),
+        }
+    }
+
+    /// `c`: every exercise is checked; a check of the current one is cancelled (it would be
+    /// checked twice).
+    fn check_all(&mut self) {
+        if matches!(self.activity, Activity::CheckingAll { .. }) {
+            return;
+        }
+        self.cancel_check();
+        self.activity = Activity::CheckingAll {
+            check_waiting: false,
+        };
+        self.effects.push(Effect::CheckAll);
+    }
+}
