@@ -33,19 +33,20 @@ pub enum Command {
 }
 
 pub enum DevCommand {
-    New {
-        path: PathBuf,
-    },
-    Add {
-        name: String,
-        dir: Option<String>,
-    },
+    New { path: PathBuf },
+    Add { name: String, dir: Option<String> },
     Update,
-    Check {
-        verbose: bool,
-        compile_budget: Option<f64>,
-        batch: Batch,
-    },
+    Check(DevCheck),
+}
+
+/// `dev check`'s options.
+#[derive(Clone, Copy)]
+pub struct DevCheck {
+    /// Also print the compiler and test output behind each problem.
+    pub verbose: bool,
+    /// `--compile-budget SECONDS`; `None`: info.toml's.
+    pub compile_budget: Option<f64>,
+    pub batch: Batch,
 }
 
 /// How a command that checks many exercises reports, and which of them it checks.
@@ -129,73 +130,76 @@ fn command() -> ClapCommand {
             "Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 \
              only when all pass.",
         )))
+        .subcommand(dev_command())
+}
+
+/// `backlings dev …`: the course author's and CI's commands.
+fn dev_command() -> ClapCommand {
+    ClapCommand::new("dev")
+        .about("Tools for course authors and CI.")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
         .subcommand(
-            ClapCommand::new("dev")
-                .about("Tools for course authors and CI.")
-                .subcommand_required(true)
-                .arg_required_else_help(true)
-                .subcommand(
-                    ClapCommand::new("new")
-                        .about(
-                            "Start a course of your own in a new directory: info.toml with a \
+            ClapCommand::new("new")
+                .about(
+                    "Start a course of your own in a new directory: info.toml with a \
                              commented template, the exercise package (Cargo.toml), exercises/, \
                              solutions/, a README for your learners, a .gitignore and a GitHub \
                              Actions workflow that runs `dev check` in parallel shards.",
-                        )
-                        .arg(
-                            Arg::new("path")
-                                .required(true)
-                                .value_parser(value_parser!(PathBuf))
-                                .help("The new (or empty) directory for the course."),
-                        ),
                 )
-                .subcommand(
-                    ClapCommand::new("add")
-                        .about(
-                            "Add an exercise: its file and its solution from a template (doc \
+                .arg(
+                    Arg::new("path")
+                        .required(true)
+                        .value_parser(value_parser!(PathBuf))
+                        .help("The new (or empty) directory for the course."),
+                ),
+        )
+        .subcommand(
+            ClapCommand::new("add")
+                .about(
+                    "Add an exercise: its file and its solution from a template (doc \
                              comment, TODO, tests), its info.toml entry after the chapter's last \
                              exercise, and its bins in Cargo.toml.",
-                        )
-                        .arg(
-                            Arg::new("name")
-                                .required(true)
-                                .help("The exercise's name: a-z, 0-9 and _."),
-                        )
-                        .arg(Arg::new("dir").long("dir").help(
-                            "The chapter folder under exercises/ and solutions/, for example \
-                             01_http.",
-                        )),
                 )
-                .subcommand(ClapCommand::new("update").about(
-                    "Rewrite the exercise package's bin list from info.toml (after you edit \
+                .arg(
+                    Arg::new("name")
+                        .required(true)
+                        .help("The exercise's name: a-z, 0-9 and _."),
+                )
+                .arg(Arg::new("dir").long("dir").help(
+                    "The chapter folder under exercises/ and solutions/, for example \
+                             01_http.",
+                )),
+        )
+        .subcommand(ClapCommand::new("update").about(
+            "Rewrite the exercise package's bin list from info.toml (after you edit \
                      info.toml by hand: rename, move or remove an exercise).",
-                ))
-                .subcommand(batch_args(
-                    ClapCommand::new("check")
-                        .about(
-                            "Check the course: every exercise fails as shipped, every solution \
+        ))
+        .subcommand(batch_args(
+            ClapCommand::new("check")
+                .about(
+                    "Check the course: every exercise fails as shipped, every solution \
                              passes (clippy clean) and compiles from scratch within the budget, \
                              every entry has a hint and a solution, the manifest matches \
                              info.toml, no stray files. Prints one line per problem and `N \
                              passed, M failed`; exit code 0 only when all is well.",
-                        )
-                        .arg(flag("verbose").help(
-                            "Also print the compiler and test output behind each problem (human \
+                )
+                .arg(flag("verbose").help(
+                    "Also print the compiler and test output behind each problem (human \
                              format).",
-                        ))
-                        .arg(
-                            Arg::new("compile-budget")
-                                .long("compile-budget")
-                                .value_name("SECONDS")
-                                .value_parser(budget_secs)
-                                .help(
-                                    "The seconds a solution may take to compile from scratch, \
+                ))
+                .arg(
+                    Arg::new("compile-budget")
+                        .long("compile-budget")
+                        .value_name("SECONDS")
+                        .value_parser(budget_secs)
+                        .help(
+                            "The seconds a solution may take to compile from scratch, \
                                      instead of info.toml's compile_budget_secs (default 1.5); 0 \
                                      turns the check off.",
-                                ),
                         ),
-                )),
-        )
+                ),
+        ))
 }
 
 fn flag(name: &'static str) -> Arg {
@@ -275,11 +279,11 @@ fn from_matches(matches: &ArgMatches) -> Cli {
                 let m = m
                     .subcommand_matches("check")
                     .expect("dev requires a command");
-                DevCommand::Check {
+                DevCommand::Check(DevCheck {
                     verbose: m.get_flag("verbose"),
                     compile_budget: m.get_one::<f64>("compile-budget").copied(),
                     batch: batch(m),
-                }
+                })
             }
         }),
         other => unreachable!("clap accepts only declared commands, not {other}"),
@@ -330,11 +334,11 @@ mod tests {
             "0",
         ])
         .unwrap();
-        let Some(Command::Dev(DevCommand::Check {
+        let Some(Command::Dev(DevCommand::Check(DevCheck {
             compile_budget,
             batch,
             verbose,
-        })) = cli.command
+        }))) = cli.command
         else {
             panic!("dev check");
         };

@@ -72,11 +72,7 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
             DevCommand::New { path } => commands::dev_new::run(&path),
             DevCommand::Add { name, dir } => commands::dev_add::run(&name, dir.as_deref()),
             DevCommand::Update => commands::dev_update::run(),
-            DevCommand::Check {
-                verbose,
-                compile_budget,
-                batch,
-            } => commands::dev_check::run(color, verbose, compile_budget, batch),
+            DevCommand::Check(options) => commands::dev_check::run(color, options),
         },
     }
 }

@@ -14,7 +14,7 @@ use crate::authoring::budget;
 use crate::authoring::stand_ins::StandIns;
 use crate::check::results::{Status, TestCase};
 use crate::check::{Item, Outcome, Verdict};
-use crate::cli::Batch;
+use crate::cli::DevCheck;
 use crate::course::Course;
 use crate::course::exercise::{Exercise, Variant};
 use crate::course::package::ExercisePackage;
@@ -24,7 +24,12 @@ use crate::report;
 use crate::report::formats::{self, FileResult};
 use crate::sandbox::guard;
 
-pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch) -> Result<i32> {
+pub fn run(color: bool, options: DevCheck) -> Result<i32> {
+    let DevCheck {
+        verbose,
+        compile_budget,
+        batch,
+    } = options;
     let (course, package) = crate::course::load_here()?;
     let budget = match compile_budget {
         Some(secs) if secs > 0.0 => Some(Duration::from_secs_f64(secs)),
@@ -38,14 +43,7 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
     }
     let exercises = selected(&course, batch.partition);
     let owns_course = batch.partition.is_none_or(|p| p.owns_course_problems());
-    let mut problems = if owns_course {
-        course_problems(&course, &package)
-    } else {
-        Vec::new()
-    };
-
     let stand_ins = StandIns::prepare(&course, &package)?;
-    let stands_in = |e: &Exercise| stand_ins.as_ref().is_some_and(|s| s.has(e));
     if let Some(stand_ins) = &stand_ins {
         eprintln!(
             "note: {} solutions are not in solutions/ yet (each appears when its exercise is \
@@ -54,110 +52,216 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
             stand_ins.course.root.display()
         );
     }
-
-    let mut items = Vec::new();
-    for exercise in &exercises {
-        items.push(Item::exercise(exercise));
-        if stands_in(exercise) || course.root.join(exercise.solution_path()).is_file() {
-            items.push(Item {
-                exercise,
-                variant: Variant::Solution,
-                strict: true,
-            });
-        }
-    }
-    // Only bins the package declares can be built; the missing ones are problems already.
-    items.retain(|i| package.bins.contains_key(&i.exercise.bin_name(i.variant)));
-    let outcomes = check(&reporting, &course, &package, stand_ins.as_ref(), &items)?;
+    let sources = Sources {
+        course: &course,
+        package: &package,
+        stand_ins: stand_ins.as_ref(),
+    };
+    let items = sources.items(&exercises);
+    let outcomes = check(&reporting, &sources, &items)?;
     let compile_times = match budget {
-        Some(budget) => {
-            let built = |standing_in: bool| -> Vec<&Exercise> {
-                items
-                    .iter()
-                    .zip(&outcomes)
-                    .filter(|(i, o)| i.variant == Variant::Solution && o.verdict == Verdict::Done)
-                    .map(|(i, _)| i.exercise)
-                    .filter(|e| stands_in(e) == standing_in)
-                    .collect()
-            };
-            let mut times = budget::measure(&course.root, &package, &built(false), budget)?;
-            if let Some(stand_ins) = &stand_ins {
-                let theirs: Vec<&Exercise> = built(true)
-                    .into_iter()
-                    .map(|e| stand_ins.exercise(e))
-                    .collect();
-                let root = &stand_ins.course.root;
-                times.extend(budget::measure(root, &stand_ins.package, &theirs, budget)?);
-            }
-            times
-        }
+        Some(budget) => sources.compile_times(&items, &outcomes, budget)?,
         None => HashMap::new(),
     };
-    // Where each exercise's solution is read from.
-    let solution_root = |e: &Exercise| match &stand_ins {
-        Some(stand_ins) if stands_in(e) => stand_ins.course.root.as_path(),
-        _ => course.root.as_path(),
-    };
 
-    let mut results = Vec::new();
-    if reporting.per_test && owns_course {
-        results.push(course_file_result(&problems));
+    let mut findings = Findings::default();
+    if owns_course {
+        findings.problems = course_problems(&course, &package);
+        if reporting.per_test {
+            findings
+                .results
+                .push(course_file_result(&findings.problems));
+        }
     }
-    let mut details = Vec::new();
+    let budget = Budget {
+        limit: budget,
+        times: compile_times,
+    };
     for exercise in &exercises {
         let checked: Vec<(&Item, &Outcome)> = items
             .iter()
             .zip(&outcomes)
             .filter(|(item, _)| std::ptr::eq(item.exercise, *exercise))
             .collect();
-        let entry = entry_problems(exercise, &course, &package, stands_in(exercise));
-        let over_budget = budget
-            .zip(compile_times.get(&exercise.name))
-            .and_then(|(budget, time)| (*time > budget).then(|| over_budget(*time, budget)));
-        let mut shipped = None;
-        for (item, outcome) in &checked {
-            if let Some(problem) = outcome_problem(item, outcome, stands_in(exercise)) {
-                if item.variant == Variant::Exercise {
-                    shipped = Some(problem.clone());
-                }
-                problems.push((About::Exercise(exercise.name.clone()), problem));
-                let root = match item.variant {
-                    Variant::Exercise => course.root.as_path(),
-                    Variant::Solution => solution_root(exercise),
-                };
-                details.push((item.exercise, item.variant, *outcome, root));
+        findings.assess(&sources, exercise, &checked, &budget, reporting.per_test);
+    }
+    findings.sort_in_course_order(&course);
+    let failed_exercises: BTreeSet<&About> = findings.problems.iter().map(|(a, _)| a).collect();
+    let failed = failed_exercises.len();
+    let passed = exercises.len()
+        - failed_exercises
+            .iter()
+            .filter(|about| matches!(about, About::Exercise(_)))
+            .count();
+    if reporting.human() {
+        findings.print(verbose);
+        println!("{passed} passed, {failed} failed");
+    }
+    reporting.finish("backlings dev check", &findings.results);
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// Where an exercise's files are checked: the course's, or for a solution that a course
+/// written by `init` does not show yet, the bundled one standing in.
+struct Sources<'a> {
+    course: &'a Course,
+    package: &'a ExercisePackage,
+    stand_ins: Option<&'a StandIns>,
+}
+
+impl<'a> Sources<'a> {
+    fn stands_in(&self, exercise: &Exercise) -> bool {
+        self.stand_ins.is_some_and(|s| s.has(exercise))
+    }
+
+    /// Where `exercise`'s solution is read from.
+    fn solution_root(&self, exercise: &Exercise) -> &'a Path {
+        match self.stand_ins {
+            Some(stand_ins) if self.stands_in(exercise) => stand_ins.course.root.as_path(),
+            _ => self.course.root.as_path(),
+        }
+    }
+
+    /// Every exercise of `exercises` and its solution where there is one, among the bins the
+    /// package declares (the missing ones are problems already).
+    fn items<'e>(&self, exercises: &[&'e Exercise]) -> Vec<Item<'e>> {
+        let mut items = Vec::new();
+        for exercise in exercises {
+            items.push(Item::exercise(exercise));
+            let solution = self.course.root.join(exercise.solution_path());
+            if self.stands_in(exercise) || solution.is_file() {
+                items.push(Item {
+                    exercise,
+                    variant: Variant::Solution,
+                    strict: true,
+                });
             }
         }
-        if reporting.per_test {
+        items.retain(|i| {
+            let bin = i.exercise.bin_name(i.variant);
+            self.package.bins.contains_key(&bin)
+        });
+        items
+    }
+
+    /// How long each passing solution takes to compile from scratch, measured where it was
+    /// built.
+    fn compile_times(
+        &self,
+        items: &[Item],
+        outcomes: &[Outcome],
+        budget: Duration,
+    ) -> Result<HashMap<String, Duration>> {
+        let passing = |standing_in: bool| -> Vec<&Exercise> {
+            items
+                .iter()
+                .zip(outcomes)
+                .filter(|(i, o)| i.variant == Variant::Solution && o.verdict == Verdict::Done)
+                .map(|(i, _)| i.exercise)
+                .filter(|e| self.stands_in(e) == standing_in)
+                .collect()
+        };
+        let root = &self.course.root;
+        let mut times = budget::measure(root, self.package, &passing(false), budget)?;
+        if let Some(stand_ins) = self.stand_ins {
+            let theirs: Vec<&Exercise> = passing(true)
+                .into_iter()
+                .map(|e| stand_ins.exercise(e))
+                .collect();
+            let root = &stand_ins.course.root;
+            times.extend(budget::measure(root, &stand_ins.package, &theirs, budget)?);
+        }
+        Ok(times)
+    }
+}
+
+/// The compile budget, if one applies, and each passing solution's time.
+struct Budget {
+    limit: Option<Duration>,
+    times: HashMap<String, Duration>,
+}
+
+impl Budget {
+    /// The problem when `exercise`'s solution is over the budget.
+    fn problem(&self, exercise: &Exercise) -> Option<String> {
+        let (limit, time) = self.limit.zip(self.times.get(&exercise.name))?;
+        (*time > limit).then(|| over_budget(*time, limit))
+    }
+}
+
+/// What `dev check` found: one line per problem, the per-exercise CI results, and the
+/// outcomes behind the problems for `--verbose`.
+#[derive(Default)]
+struct Findings<'a> {
+    problems: Vec<(About, String)>,
+    results: Vec<FileResult>,
+    details: Vec<(&'a Exercise, Variant, &'a Outcome, &'a Path)>,
+}
+
+impl<'a> Findings<'a> {
+    /// Adds what is wrong with `exercise`, whose files were `checked`; with `per_test`, its
+    /// CI result too.
+    fn assess(
+        &mut self,
+        sources: &Sources<'a>,
+        exercise: &'a Exercise,
+        checked: &[(&Item<'a>, &'a Outcome)],
+        budget: &Budget,
+        per_test: bool,
+    ) {
+        let stands_in = sources.stands_in(exercise);
+        let entry = entry_problems(exercise, sources.course, sources.package, stands_in);
+        let over_budget = budget.problem(exercise);
+        let about = || About::Exercise(exercise.name.clone());
+        let mut shipped = None;
+        for (item, outcome) in checked {
+            let Some(problem) = outcome_problem(item, outcome, stands_in) else {
+                continue;
+            };
+            let root = match item.variant {
+                Variant::Exercise => {
+                    shipped = Some(problem.clone());
+                    sources.course.root.as_path()
+                }
+                Variant::Solution => sources.solution_root(exercise),
+            };
+            self.problems.push((about(), problem));
+            self.details
+                .push((item.exercise, item.variant, *outcome, root));
+        }
+        if per_test {
             let solution = checked.iter().find(|(i, _)| i.variant == Variant::Solution);
-            let budget_rule = budget.map(|_| over_budget.clone());
-            results.push(exercise_result(
+            self.results.push(exercise_result(
                 exercise,
                 solution.map(|(_, o)| *o),
                 shipped,
-                budget_rule,
+                budget.limit.map(|_| over_budget.clone()),
                 &entry,
-                solution_root(exercise),
+                sources.solution_root(exercise),
             ));
         }
-        let about = || About::Exercise(exercise.name.clone());
-        problems.extend(over_budget.map(|p| (about(), p)));
-        problems.extend(entry.into_iter().map(|p| (about(), p)));
+        self.problems.extend(over_budget.map(|p| (about(), p)));
+        self.problems
+            .extend(entry.into_iter().map(|p| (about(), p)));
     }
-    // In course order, the course's own problems last.
-    problems.sort_by_key(|(about, _)| match about {
-        About::Exercise(name) => course
-            .exercises
-            .iter()
-            .position(|e| &e.name == name)
-            .unwrap_or(usize::MAX),
-        About::Course => usize::MAX,
-    });
-    let failed_exercises: BTreeSet<&About> = problems.iter().map(|(about, _)| about).collect();
-    if reporting.human() {
+
+    /// In course order, the course's own problems last.
+    fn sort_in_course_order(&mut self, course: &Course) {
+        self.problems.sort_by_key(|(about, _)| match about {
+            About::Exercise(name) => course
+                .exercises
+                .iter()
+                .position(|e| &e.name == name)
+                .unwrap_or(usize::MAX),
+            About::Course => usize::MAX,
+        });
+    }
+
+    /// One line per problem; with `verbose`, the compiler and test output behind each.
+    fn print(&self, verbose: bool) {
         // Problems name the course's files and `--verbose` shows what tests printed: made
-        // inert by `report`, and on GitHub Actions, whose log acts on workflow commands, unable
-        // to be one.
+        // inert by `report`, and on GitHub Actions, whose log acts on workflow commands,
+        // unable to be one.
         let on_github = formats::on_github_actions();
         let show = |text: String| {
             if on_github {
@@ -166,45 +270,28 @@ pub fn run(color: bool, verbose: bool, compile_budget: Option<f64>, batch: Batch
                 text
             }
         };
-        for (about, problem) in &problems {
+        for (about, problem) in &self.problems {
             println!("{}", show(report::line(false, about.label(), problem)));
         }
         if verbose {
-            for (exercise, variant, outcome, root) in details {
+            for (exercise, variant, outcome, root) in &self.details {
                 println!(
                     "\n── {} ({}) ──\n{}",
                     exercise.name,
-                    exercise.variant_path(variant).display(),
-                    show(report::outcome(exercise, variant, outcome, root))
+                    exercise.variant_path(*variant).display(),
+                    show(report::outcome(exercise, *variant, outcome, root))
                 );
             }
-        } else if !problems.is_empty() {
+        } else if !self.problems.is_empty() {
             println!("(run `backlings dev check --verbose` to see the compiler and test output)");
         }
     }
-
-    let failed = failed_exercises.len();
-    let passed = exercises.len()
-        - failed_exercises
-            .iter()
-            .filter(|about| matches!(about, About::Exercise(_)))
-            .count();
-    if reporting.human() {
-        println!("{passed} passed, {failed} failed");
-    }
-    reporting.finish("backlings dev check", &results);
-    Ok(if failed == 0 { 0 } else { 1 })
 }
 
 /// Checks `items`, outcomes in their order: the solutions that stand in for missing ones in
 /// their own package, everything else in the course's.
-fn check(
-    reporting: &Reporting,
-    course: &Course,
-    package: &ExercisePackage,
-    stand_ins: Option<&StandIns>,
-    items: &[Item],
-) -> Result<Vec<Outcome>> {
+fn check(reporting: &Reporting, sources: &Sources, items: &[Item]) -> Result<Vec<Outcome>> {
+    let (course, package, stand_ins) = (sources.course, sources.package, sources.stand_ins);
     let stands_in = |item: &Item| {
         item.variant == Variant::Solution && stand_ins.is_some_and(|s| s.has(item.exercise))
     };
