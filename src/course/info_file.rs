@@ -103,19 +103,16 @@ impl Course {
 
     /// Parses and validates the text of a course file. `path` is only used in messages.
     pub fn parse(root: &Path, path: &Path, source: &str) -> Result<Self> {
-        let located = |span: Option<Range<usize>>, message: &str, help: &str| {
-            Error::course(render_located(path, source, span, message, help))
-        };
+        let parser = Parser { path, source };
         let info: InfoFile = toml::from_str(source).map_err(|e| {
-            located(
+            parser.located(
                 e.span(),
                 e.message(),
                 "fix the entry; the README's \"Writing a course\" section lists every field",
             )
         })?;
-
         if *info.format_version.get_ref() != 1 {
-            return Err(located(
+            return Err(parser.located(
                 Some(info.format_version.span()),
                 &format!(
                     "unsupported format_version {}",
@@ -125,157 +122,23 @@ impl Course {
             ));
         }
         if info.exercises.is_empty() {
-            return Err(located(
+            return Err(parser.located(
                 None,
                 "the course lists no exercises",
                 "add an [[exercises]] table for each exercise, in learning order \
                  (`backlings dev add NAME --dir CHAPTER` writes one with its files)",
             ));
         }
-
-        let compile_budget = match info.compile_budget_secs {
-            None => Some(DEFAULT_COMPILE_BUDGET),
-            Some(value) => {
-                let secs = match value.get_ref() {
-                    toml::Value::Integer(i) => Some(*i as f64),
-                    toml::Value::Float(f) => Some(*f),
-                    _ => None,
-                };
-                match secs {
-                    Some(0.0) => None,
-                    Some(s) if s > 0.0 && s <= MAX_TIMEOUT_SECS as f64 => {
-                        Some(Duration::from_secs_f64(s))
-                    }
-                    _ => {
-                        return Err(located(
-                            Some(value.span()),
-                            "invalid compile_budget_secs",
-                            "give the seconds a solution may take to compile, such as 1.5 (0 turns the check off)",
-                        ));
-                    }
-                }
-            }
-        };
-
-        let limit = |field: &limits::Field, value: Option<Spanned<i64>>, default: u64| match value {
-            None => Ok(default),
-            Some(v) if field.range.contains(v.get_ref()) => Ok(*v.get_ref() as u64),
-            Some(v) => Err(located(
-                Some(v.span()),
-                &format!("invalid {} {}", field.key, v.get_ref()),
-                &format!(
-                    "give {}, from {} to {}",
-                    field.meaning,
-                    field.range.start(),
-                    field.range.end()
-                ),
-            )),
-        };
-        let limits_of = |memory, file_size, processes, defaults: Limits| -> Result<Limits> {
-            Ok(Limits {
-                memory_mb: limit(&limits::MEMORY_MB, memory, defaults.memory_mb)?,
-                file_size_mb: limit(&limits::FILE_SIZE_MB, file_size, defaults.file_size_mb)?,
-                processes: limit(&limits::PROCESSES, processes, defaults.processes)?,
-            })
-        };
-        let course_limits = limits_of(
-            info.memory_mb,
-            info.file_size_mb,
-            info.processes,
+        let compile_budget = parser.compile_budget(info.compile_budget_secs)?;
+        let course_limits = parser.limits(
+            [info.memory_mb, info.file_size_mb, info.processes],
             Limits::DEFAULT,
         )?;
-
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut exercises = Vec::with_capacity(info.exercises.len());
         for entry in info.exercises {
-            let entry_span = entry.span();
-            let entry = entry.into_inner();
-            let name_span = entry.name.span();
-            let name = entry.name.into_inner();
-            if !is_valid_name(&name) {
-                return Err(located(
-                    Some(name_span),
-                    &format!("invalid exercise name {name:?}"),
-                    "names may only use a-z, 0-9 and _ (they become file and binary names)",
-                ));
-            }
-            if let Some(first) = seen.get(&name) {
-                let (line, _) = line_col(source, first.start);
-                return Err(located(
-                    Some(name_span),
-                    &format!("duplicate exercise name {name:?} (first used on line {line})"),
-                    "every exercise needs a unique name; rename one of them",
-                ));
-            }
-            seen.insert(name.clone(), name_span.clone());
-
-            let dir = match entry.dir {
-                Some(dir) => {
-                    let span = dir.span();
-                    let dir = dir.into_inner();
-                    if !is_valid_dir(&dir) {
-                        return Err(located(
-                            Some(span),
-                            &format!("invalid dir {dir:?}: it must stay inside exercises/"),
-                            "use one folder name such as \"01_http\" (no '/', '\\', '..' or absolute paths)",
-                        ));
-                    }
-                    Some(dir)
-                }
-                None => None,
-            };
-
-            let timeout = match entry.timeout {
-                Some(t) => {
-                    let secs = *t.get_ref();
-                    if !(1..=MAX_TIMEOUT_SECS as i64).contains(&secs) {
-                        return Err(located(
-                            Some(t.span()),
-                            &format!("invalid timeout {secs}"),
-                            &format!("give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS}"),
-                        ));
-                    }
-                    Duration::from_secs(secs as u64)
-                }
-                None => Duration::from_secs(DEFAULT_TIMEOUT_SECS),
-            };
-
-            let exercise = Exercise {
-                name,
-                dir,
-                test: entry.test,
-                strict_clippy: entry.strict_clippy,
-                hint: entry.hint.trim().to_string(),
-                recipe: entry.recipe.trim().to_string(),
-                skip_check_unsolved: entry.skip_check_unsolved,
-                spec: entry.spec,
-                timeout,
-                limits: limits_of(
-                    entry.memory_mb,
-                    entry.file_size_mb,
-                    entry.processes,
-                    course_limits,
-                )?,
-            };
-            if let Err(e) = files::require_regular(&root.join(exercise.path())) {
-                let help = match e.problem {
-                    Problem::Missing => "create the file, or fix this entry's name and dir",
-                    _ => e.advice(),
-                };
-                return Err(located(
-                    Some(entry_span.start..name_span.end),
-                    &format!(
-                        "exercise {:?}: {} {}",
-                        exercise.name,
-                        exercise.path().display(),
-                        e.what()
-                    ),
-                    help,
-                ));
-            }
-            exercises.push(exercise);
+            exercises.push(parser.exercise(root, entry, &mut seen, course_limits)?);
         }
-
         Ok(Self {
             root: root.to_path_buf(),
             welcome_message: non_empty(info.welcome_message),
@@ -306,6 +169,168 @@ impl Course {
                     "no exercise named {name:?} in this course.\n  Run `backlings list` to see the names."
                 ))
             })
+    }
+}
+
+/// Reading one course file: every error names its file, line and column.
+struct Parser<'s> {
+    path: &'s Path,
+    source: &'s str,
+}
+
+impl Parser<'_> {
+    /// An error at `span` of the file: what is wrong, and how to fix it.
+    fn located(&self, span: Option<Range<usize>>, message: &str, help: &str) -> Error {
+        Error::course(render_located(self.path, self.source, span, message, help))
+    }
+
+    /// `compile_budget_secs`: the default when absent, `None` when 0 (the check is off).
+    fn compile_budget(&self, value: Option<Spanned<toml::Value>>) -> Result<Option<Duration>> {
+        let Some(value) = value else {
+            return Ok(Some(DEFAULT_COMPILE_BUDGET));
+        };
+        let secs = match value.get_ref() {
+            toml::Value::Integer(i) => Some(*i as f64),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        match secs {
+            Some(0.0) => Ok(None),
+            Some(s) if s > 0.0 && s <= MAX_TIMEOUT_SECS as f64 => {
+                Ok(Some(Duration::from_secs_f64(s)))
+            }
+            _ => Err(self.located(
+                Some(value.span()),
+                "invalid compile_budget_secs",
+                "give the seconds a solution may take to compile, such as 1.5 (0 turns the check off)",
+            )),
+        }
+    }
+
+    /// The limits set by `[memory_mb, file_size_mb, processes]`, `defaults` for those unset.
+    fn limits(&self, values: [Option<Spanned<i64>>; 3], defaults: Limits) -> Result<Limits> {
+        let [memory, file_size, processes] = values;
+        Ok(Limits {
+            memory_mb: self.limit(&limits::MEMORY_MB, memory, defaults.memory_mb)?,
+            file_size_mb: self.limit(&limits::FILE_SIZE_MB, file_size, defaults.file_size_mb)?,
+            processes: self.limit(&limits::PROCESSES, processes, defaults.processes)?,
+        })
+    }
+
+    fn limit(
+        &self,
+        field: &limits::Field,
+        value: Option<Spanned<i64>>,
+        default: u64,
+    ) -> Result<u64> {
+        match value {
+            None => Ok(default),
+            Some(v) if field.range.contains(v.get_ref()) => Ok(*v.get_ref() as u64),
+            Some(v) => Err(self.located(
+                Some(v.span()),
+                &format!("invalid {} {}", field.key, v.get_ref()),
+                &format!(
+                    "give {}, from {} to {}",
+                    field.meaning,
+                    field.range.start(),
+                    field.range.end()
+                ),
+            )),
+        }
+    }
+
+    /// One `[[exercises]]` entry, checked: a valid, unique name (`seen` holds the names so
+    /// far), a directory inside `exercises/`, a timeout and limits in range (`course_limits`
+    /// for those unset), and a regular file where the exercise should be.
+    fn exercise(
+        &self,
+        root: &Path,
+        entry: Spanned<ExerciseEntry>,
+        seen: &mut HashMap<String, Range<usize>>,
+        course_limits: Limits,
+    ) -> Result<Exercise> {
+        let entry_span = entry.span();
+        let entry = entry.into_inner();
+        let name_span = entry.name.span();
+        let name = entry.name.into_inner();
+        if !is_valid_name(&name) {
+            return Err(self.located(
+                Some(name_span),
+                &format!("invalid exercise name {name:?}"),
+                "names may only use a-z, 0-9 and _ (they become file and binary names)",
+            ));
+        }
+        if let Some(first) = seen.get(&name) {
+            let (line, _) = line_col(self.source, first.start);
+            return Err(self.located(
+                Some(name_span),
+                &format!("duplicate exercise name {name:?} (first used on line {line})"),
+                "every exercise needs a unique name; rename one of them",
+            ));
+        }
+        seen.insert(name.clone(), name_span.clone());
+        let exercise = Exercise {
+            name,
+            dir: entry.dir.map(|dir| self.dir(dir)).transpose()?,
+            test: entry.test,
+            strict_clippy: entry.strict_clippy,
+            hint: entry.hint.trim().to_string(),
+            recipe: entry.recipe.trim().to_string(),
+            skip_check_unsolved: entry.skip_check_unsolved,
+            spec: entry.spec,
+            timeout: self.timeout(entry.timeout)?,
+            limits: self.limits(
+                [entry.memory_mb, entry.file_size_mb, entry.processes],
+                course_limits,
+            )?,
+        };
+        if let Err(e) = files::require_regular(&root.join(exercise.path())) {
+            let help = match e.problem {
+                Problem::Missing => "create the file, or fix this entry's name and dir",
+                _ => e.advice(),
+            };
+            return Err(self.located(
+                Some(entry_span.start..name_span.end),
+                &format!(
+                    "exercise {:?}: {} {}",
+                    exercise.name,
+                    exercise.path().display(),
+                    e.what()
+                ),
+                help,
+            ));
+        }
+        Ok(exercise)
+    }
+
+    /// An entry's `dir`: one folder name inside `exercises/`.
+    fn dir(&self, dir: Spanned<String>) -> Result<String> {
+        let span = dir.span();
+        let dir = dir.into_inner();
+        if !is_valid_dir(&dir) {
+            return Err(self.located(
+                Some(span),
+                &format!("invalid dir {dir:?}: it must stay inside exercises/"),
+                "use one folder name such as \"01_http\" (no '/', '\\', '..' or absolute paths)",
+            ));
+        }
+        Ok(dir)
+    }
+
+    /// An entry's `timeout`, in whole seconds; the default when unset.
+    fn timeout(&self, timeout: Option<Spanned<i64>>) -> Result<Duration> {
+        let Some(t) = timeout else {
+            return Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+        };
+        let secs = *t.get_ref();
+        if !(1..=MAX_TIMEOUT_SECS as i64).contains(&secs) {
+            return Err(self.located(
+                Some(t.span()),
+                &format!("invalid timeout {secs}"),
+                &format!("give a whole number of seconds from 1 to {MAX_TIMEOUT_SECS}"),
+            ));
+        }
+        Ok(Duration::from_secs(secs as u64))
     }
 }
 
