@@ -2,6 +2,7 @@
 //! (see [`crate::build::light`], which writes and builds it). Derived here, from the manifest's
 //! tables, because whether a package has a light twin is part of what the package is.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The light package's manifest for the package `table` of the workspace `workspace`, whose
@@ -12,8 +13,24 @@ pub fn manifest(
     root: &Path,
     table: &toml::Table,
     workspace: &toml::Table,
-    bins: &std::collections::BTreeMap<String, PathBuf>,
+    bins: &BTreeMap<String, PathBuf>,
 ) -> Option<String> {
+    let mut out = toml::Table::new();
+    out.insert("package".into(), package(table, workspace)?.into());
+    out.extend(lints(table, workspace).map(|l| ("lints".to_string(), l)));
+    out.extend(profiles(workspace).map(|p| ("profile".to_string(), p.into())));
+    out.insert("bin".into(), self_contained_bins(root, table, bins)?.into());
+    out.insert("workspace".into(), toml::Table::new().into());
+    let text = toml::to_string(&out).ok()?;
+    Some(format!(
+        "# Written by backlings: the exercise package without its dependencies, for the\n\
+         # exercises that name none of them. Rewritten whenever the course's manifest changes.\n\n{text}"
+    ))
+}
+
+/// The `[package]` table: name, version and edition (inherited values resolved), nothing
+/// published, nothing discovered. `None` with a build script or `links`.
+fn package(table: &toml::Table, workspace: &toml::Table) -> Option<toml::Table> {
     let package = table.get("package")?.as_table()?;
     if package.contains_key("build") || package.contains_key("links") {
         return None;
@@ -53,10 +70,12 @@ pub fn manifest(
     ] {
         light_package.insert(auto.into(), false.into());
     }
-    let mut out = toml::Table::new();
-    out.insert("package".into(), light_package.into());
+    Some(light_package)
+}
 
-    let lints = match table.get("lints") {
+/// The package's lints, the workspace's when it inherits them.
+fn lints(table: &toml::Table, workspace: &toml::Table) -> Option<toml::Value> {
+    match table.get("lints") {
         Some(toml::Value::Table(t))
             if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
         {
@@ -66,24 +85,28 @@ pub fn manifest(
                 .cloned()
         }
         other => other.cloned(),
-    };
-    out.extend(lints.map(|l| ("lints".to_string(), l)));
-    // Without dependencies, per-package settings would only make cargo warn that they match
-    // no package.
-    let profiles = workspace
-        .get("profile")
-        .and_then(|p| p.as_table())
-        .map(|profiles| {
-            let mut profiles = profiles.clone();
-            for (_, profile) in profiles.iter_mut() {
-                if let Some(profile) = profile.as_table_mut() {
-                    profile.remove("package");
-                }
-            }
-            profiles
-        });
-    out.extend(profiles.map(|p| ("profile".to_string(), p.into())));
+    }
+}
 
+/// The workspace's profiles without per-package settings: with no dependencies they would
+/// only make cargo warn that they match no package.
+fn profiles(workspace: &toml::Table) -> Option<toml::Table> {
+    let mut profiles = workspace.get("profile")?.as_table()?.clone();
+    for (_, profile) in profiles.iter_mut() {
+        if let Some(profile) = profile.as_table_mut() {
+            profile.remove("package");
+        }
+    }
+    Some(profiles)
+}
+
+/// The package's bins with absolute paths (the light package lives elsewhere). `None` when a
+/// bin requires features, which the light package does not have.
+fn self_contained_bins(
+    root: &Path,
+    table: &toml::Table,
+    bins: &BTreeMap<String, PathBuf>,
+) -> Option<Vec<toml::Value>> {
     let declared = table.get("bin")?.as_array()?;
     if declared
         .iter()
@@ -91,23 +114,18 @@ pub fn manifest(
     {
         return None;
     }
-    let light_bins: Vec<toml::Value> = declared
-        .iter()
-        .filter_map(|bin| {
-            let mut bin = bin.as_table()?.clone();
-            let name = bin.get("name")?.as_str()?.to_string();
-            let path = root.join(bins.get(&name)?);
-            bin.insert("path".into(), path.to_string_lossy().into_owned().into());
-            Some(bin.into())
-        })
-        .collect();
-    out.insert("bin".into(), light_bins.into());
-    out.insert("workspace".into(), toml::Table::new().into());
-    let text = toml::to_string(&out).ok()?;
-    Some(format!(
-        "# Written by backlings: the exercise package without its dependencies, for the\n\
-         # exercises that name none of them. Rewritten whenever the course's manifest changes.\n\n{text}"
-    ))
+    Some(
+        declared
+            .iter()
+            .filter_map(|bin| {
+                let mut bin = bin.as_table()?.clone();
+                let name = bin.get("name")?.as_str()?.to_string();
+                let path = root.join(bins.get(&name)?);
+                bin.insert("path".into(), path.to_string_lossy().into_owned().into());
+                Some(bin.into())
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
