@@ -66,95 +66,80 @@ fn uri_path(path: &Path) -> String {
 pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &Path) -> String {
     let mut text = String::new();
     let colour = Colour::when(console::colors_enabled());
-    let push_block = |text: &mut String, block: &str| {
+    for block in explaining_blocks(exercise, outcome) {
         if !block.trim().is_empty() {
-            inert::push(text, block.trim_end(), colour);
+            inert::push(&mut text, block.trim_end(), colour);
             text.push_str("\n\n");
         }
-    };
-    let name = style(&exercise.name).bold();
-    match outcome.verdict {
-        Verdict::Done => {
-            push_block(&mut text, &outcome.diagnostics);
-            if !exercise.test {
-                push_block(&mut text, &outcome.output);
-            }
-            text.push_str(&format!("{} {name} is done!\n", style("✓").green().bold()));
-            if variant == Variant::Exercise {
-                let solution = exercise.solution_path();
-                if root.join(&solution).is_file() {
-                    text.push_str(&format!(
-                        "  Compare with the reference solution: {}\n",
-                        file_link(&solution, &root.join(&solution))
-                    ));
-                }
-            }
-        }
-        Verdict::CompileError => {
-            push_block(&mut text, &outcome.diagnostics);
+    }
+    text.push_str(&closing_line(exercise, outcome));
+    if outcome.verdict == Verdict::Done && variant == Variant::Exercise {
+        let solution = exercise.solution_path();
+        if root.join(&solution).is_file() {
             text.push_str(&format!(
-                "{} {name} does not compile yet: fix the first error above, then save.\n",
-                style("✗").red().bold()
+                "  Compare with the reference solution: {}\n",
+                file_link(&solution, &root.join(&solution))
             ));
         }
+    }
+    text
+}
+
+/// What explains the verdict, in the order shown: compiler or clippy messages, then what the
+/// tests (from their first failure) or the program printed.
+fn explaining_blocks<'o>(exercise: &Exercise, outcome: &'o Outcome) -> Vec<&'o str> {
+    let (diagnostics, output) = (outcome.diagnostics.as_str(), outcome.output.as_str());
+    match outcome.verdict {
+        Verdict::Done if exercise.test => vec![diagnostics],
+        Verdict::Done | Verdict::ProgramFailed => vec![diagnostics, output],
+        Verdict::TestsFailed => vec![diagnostics, failures(output)],
+        Verdict::CompileError | Verdict::ClippyWarnings | Verdict::DiskFull => vec![diagnostics],
+        Verdict::TimedOut | Verdict::OutOfMemory => vec![output],
+        Verdict::Cancelled => vec![],
+    }
+}
+
+/// The verdict in one line that says what to do next.
+fn closing_line(exercise: &Exercise, outcome: &Outcome) -> String {
+    let name = style(&exercise.name).bold();
+    let failed = style("✗").red().bold();
+    match outcome.verdict {
+        Verdict::Done => format!("{} {name} is done!\n", style("✓").green().bold()),
+        Verdict::CompileError => {
+            format!("{failed} {name} does not compile yet: fix the first error above, then save.\n")
+        }
         Verdict::TestsFailed => {
-            push_block(&mut text, &outcome.diagnostics);
-            push_block(&mut text, failures(&outcome.output));
             let counts = match outcome.tests {
                 Some(c) => format!("{} of {} tests fail", c.failed, c.passed + c.failed),
                 None => "the tests fail".to_string(),
             };
-            text.push_str(&format!(
-                "{} {name}: {counts}. Read the first failure above, fix the code, then save.\n",
-                style("✗").red().bold()
-            ));
+            format!(
+                "{failed} {name}: {counts}. Read the first failure above, fix the code, then save.\n"
+            )
         }
         Verdict::ProgramFailed => {
-            push_block(&mut text, &outcome.diagnostics);
-            push_block(&mut text, &outcome.output);
-            text.push_str(&format!(
-                "{} {name}: the program did not exit successfully.\n",
-                style("✗").red().bold()
-            ));
+            format!("{failed} {name}: the program did not exit successfully.\n")
         }
-        Verdict::TimedOut => {
-            push_block(&mut text, &outcome.output);
-            text.push_str(&format!(
-                "{} {name} timed out after {} s (an infinite loop?)\n",
-                style("✗").red().bold(),
-                outcome.timeout_secs
-            ));
-        }
-        Verdict::OutOfMemory => {
-            push_block(&mut text, &outcome.output);
-            text.push_str(&format!(
-                "{} {name} used more than {} MiB of memory and was stopped (a collection that keeps \
-                 growing, or a loop that never ends?)\n",
-                style("✗").red().bold(),
-                outcome.limits.memory_mb
-            ));
-        }
-        Verdict::ClippyWarnings => {
-            push_block(&mut text, &outcome.diagnostics);
-            text.push_str(&format!(
-                "{} {name} works, but clippy has warnings, and this exercise must be clippy-clean.\n",
-                style("✗").yellow().bold()
-            ));
-        }
-        Verdict::DiskFull => {
-            push_block(&mut text, &outcome.diagnostics);
-            text.push_str(&format!(
-                "{} {name} could not be built: the disk is full. Free some space (old build \
-                 directories such as target/ are often large), then save again. Your progress \
-                 is unchanged.\n",
-                style("✗").red().bold()
-            ));
-        }
-        Verdict::Cancelled => {
-            text.push_str(&format!("{name}: check cancelled.\n"));
-        }
+        Verdict::TimedOut => format!(
+            "{failed} {name} timed out after {} s (an infinite loop?)\n",
+            outcome.timeout_secs
+        ),
+        Verdict::OutOfMemory => format!(
+            "{failed} {name} used more than {} MiB of memory and was stopped (a collection that \
+             keeps growing, or a loop that never ends?)\n",
+            outcome.limits.memory_mb
+        ),
+        Verdict::ClippyWarnings => format!(
+            "{} {name} works, but clippy has warnings, and this exercise must be clippy-clean.\n",
+            style("✗").yellow().bold()
+        ),
+        Verdict::DiskFull => format!(
+            "{failed} {name} could not be built: the disk is full. Free some space (old build \
+             directories such as target/ are often large), then save again. Your progress is \
+             unchanged.\n"
+        ),
+        Verdict::Cancelled => format!("{name}: check cancelled.\n"),
     }
-    text
 }
 
 /// One line for `verify` and `dev check`. `label` and `detail` may name files of the
