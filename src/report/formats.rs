@@ -141,85 +141,101 @@ impl Reporter for FileResults<'_> {
     }
 }
 
-/// The whole batch as one JSON document. It is itself a results.json for the whole course
-/// (tests named `exercise/test`; an exercise that did not compile is one `exercise/compile`
-/// error), with every exercise's own results.json in `exercises`, and the counts.
-pub fn json<'a>(results: &'a [FileResult]) -> String {
-    #[derive(Serialize)]
-    struct Document<'a> {
-        version: u8,
-        status: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        message: Option<&'a str>,
-        tests: Vec<Test<'a>>,
-        passed: usize,
-        failed: usize,
-        exercises: Vec<Exercise<'a>>,
+/// results.json (version 3) for a whole batch: its own tests, and every exercise's document.
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    version: u8,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    tests: Vec<JsonTest<'a>>,
+    passed: usize,
+    failed: usize,
+    exercises: Vec<JsonExercise<'a>>,
+}
+
+/// One exercise's results.json.
+#[derive(Serialize)]
+struct JsonExercise<'a> {
+    version: u8,
+    name: &'a str,
+    path: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    tests: Vec<JsonTest<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTest<'a> {
+    name: std::borrow::Cow<'a, str>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
+}
+
+impl<'a> JsonTest<'a> {
+    fn of(case: &'a TestCase) -> Self {
+        Self {
+            name: case.name.as_str().into(),
+            status: case.status.as_str(),
+            message: case.message.as_deref(),
+            output: (!case.output.is_empty()).then(|| capped(&case.output)),
+        }
     }
-    #[derive(Serialize)]
-    struct Exercise<'a> {
-        version: u8,
-        name: &'a str,
-        path: &'a str,
-        status: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        message: Option<&'a str>,
-        tests: Vec<Test<'a>>,
-    }
-    #[derive(Serialize)]
-    struct Test<'a> {
-        name: std::borrow::Cow<'a, str>,
-        status: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        message: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        output: Option<String>,
-    }
-    let test = |t: &'a TestCase| Test {
-        name: t.name.as_str().into(),
-        status: t.status.as_str(),
-        message: t.message.as_deref(),
-        output: (!t.output.is_empty()).then(|| capped(&t.output)),
-    };
+}
+
+/// The whole batch's tests, named `exercise/test`; an exercise that did not compile is one
+/// `exercise/compile` error.
+fn batch_tests(results: &[FileResult]) -> Vec<JsonTest<'_>> {
     let mut tests = Vec::new();
     for r in results {
         if r.status == Status::Error {
-            let message = r.message.as_deref().or(Some("does not compile"));
-            let name = format!("{}/compile", r.name).into();
-            let (status, output) = ("error", None);
-            tests.push(Test {
-                name,
-                status,
-                message,
-                output,
+            tests.push(JsonTest {
+                name: format!("{}/compile", r.name).into(),
+                status: "error",
+                message: r.message.as_deref().or(Some("does not compile")),
+                output: None,
             });
         }
         for t in &r.tests {
             let name = format!("{}/{}", r.name, t.name).into();
-            tests.push(Test { name, ..test(t) });
+            tests.push(JsonTest {
+                name,
+                ..JsonTest::of(t)
+            });
         }
     }
+    tests
+}
+
+/// The whole batch as one JSON document. It is itself a results.json for the whole course
+/// (tests named `exercise/test`; an exercise that did not compile is one `exercise/compile`
+/// error), with every exercise's own results.json in `exercises`, and the counts.
+pub fn json(results: &[FileResult]) -> String {
     let status = overall(results);
     let first_error = results.iter().find(|r| r.status == Status::Error);
     let failed = results.iter().filter(|r| r.status != Status::Pass).count();
-    let document = Document {
+    let document = JsonDocument {
         version: 3,
         status: status.as_str(),
         message: first_error
             .filter(|_| status == Status::Error)
             .map(|r| r.message.as_deref().unwrap_or("does not compile")),
-        tests,
+        tests: batch_tests(results),
         passed: results.len() - failed,
         failed,
         exercises: results
             .iter()
-            .map(|r| Exercise {
+            .map(|r| JsonExercise {
                 version: 3,
                 name: &r.name,
                 path: &r.path,
                 status: r.status.as_str(),
                 message: r.message.as_deref(),
-                tests: r.tests.iter().map(test).collect(),
+                tests: r.tests.iter().map(JsonTest::of).collect(),
             })
             .collect(),
     };
