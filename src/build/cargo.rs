@@ -203,15 +203,15 @@ pub struct Request<'a> {
     pub progress: Option<ProgressFn>,
 }
 
-/// Builds the request's bins in one cargo invocation; `cancel` stops it.
-pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
-    let Request {
+/// The cargo command line for `request`.
+fn command(request: &Request) -> Command {
+    let &Request {
         package,
         bins,
         mode,
         color,
         learn,
-        progress,
+        ..
     } = request;
     let mut command = Command::new(cargo_program());
     // `cargo test` has no --keep-going, and `cargo build` selects test-mode bins only all
@@ -248,10 +248,9 @@ pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
     } else {
         "--message-format=json"
     };
-    let manifest = &package.manifest_path;
     command
         .arg("--manifest-path")
-        .arg(manifest)
+        .arg(&package.manifest_path)
         .arg("--target-dir")
         .arg(&package.target_dir)
         .arg(format);
@@ -270,6 +269,20 @@ pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
         .env("CARGO_TERM_PROGRESS_WHEN", "always")
         .env("CARGO_TERM_PROGRESS_WIDTH", "100")
         .env("CARGO_TERM_COLOR", "never");
+    command
+}
+
+/// Builds the request's bins in one cargo invocation; `cancel` stops it.
+pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
+    let command = command(&request);
+    let Request {
+        package,
+        bins,
+        mode,
+        progress,
+        ..
+    } = request;
+    let manifest = &package.manifest_path;
     let streams = Streams {
         stdin: Stdio::null(),
         stdout: Stdio::piped(),

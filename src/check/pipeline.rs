@@ -191,7 +191,26 @@ fn check_in(
     let tests_build = build_all(Artifact::TestHarness)?;
     let programs_build = build_all(Artifact::Program)?;
     options.emit(Event::Built);
+    let built = |item: &Item| match Artifact::of(item.exercise) {
+        Artifact::TestHarness => &tests_build,
+        Artifact::Program => &programs_build,
+    };
+    let mut outcomes = run_all(items, indices, &sources, built, package, options);
+    clippy_strict(items, indices, &mut outcomes, package, options)?;
+    Ok(outcomes)
+}
 
+/// Runs every item's binary from its build (`built`), on as many threads as there are cores.
+/// An item's outcome is an event as soon as it is final; a strict item that passed is not
+/// final before clippy has spoken.
+fn run_all<'b>(
+    items: &[Item],
+    indices: &[usize],
+    sources: &[Source],
+    built: impl Fn(&Item) -> &'b Build + Sync,
+    package: &ExercisePackage,
+    options: &Options,
+) -> Vec<Outcome> {
     let outcomes: Vec<Mutex<Option<Outcome>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     // One item (every save) needs no pool, nor the cgroup files that size one.
@@ -205,14 +224,8 @@ fn check_in(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(item) = items.get(i) else { break };
-                    let build = if item.exercise.test {
-                        &tests_build
-                    } else {
-                        &programs_build
-                    };
                     let declared = sources[i].declared_tests;
-                    let outcome = run_one(item, declared, build, package, options);
-                    // A strict item that passed is not finished before clippy has spoken.
+                    let outcome = run_one(item, declared, built(item), package, options);
                     if !(item.strict && outcome.verdict == Verdict::Done) {
                         options.emit(Event::Finished {
                             index: indices[i],
@@ -224,40 +237,51 @@ fn check_in(
             });
         }
     });
-    let mut outcomes: Vec<Outcome> = outcomes
+    outcomes
         .into_iter()
         .map(|o| {
             o.into_inner()
                 .unwrap_or_else(|e| e.into_inner())
                 .expect("every item was checked")
         })
-        .collect();
+        .collect()
+}
 
+/// Runs clippy on the strict items that passed, in one cargo invocation; what it has to say
+/// makes them not done.
+fn clippy_strict(
+    items: &[Item],
+    indices: &[usize],
+    outcomes: &mut [Outcome],
+    package: &ExercisePackage,
+    options: &Options,
+) -> Result<()> {
     let strict: Vec<usize> = (0..items.len())
         .filter(|&i| items[i].strict && outcomes[i].verdict == Verdict::Done)
         .collect();
-    if !strict.is_empty() {
-        let bins: Vec<String> = strict.iter().map(|&i| items[i].bin()).collect();
-        let clippy = cargo_build(package, &bins, Mode::Clippy, options)?;
-        for i in strict {
-            let outcome = &mut outcomes[i];
-            let bin = items[i].bin();
-            if clippy.cancelled {
-                outcome.verdict = Verdict::Cancelled;
-            } else if clippy.diagnostics.get(&bin).is_some_and(|d| !d.is_empty()) {
-                outcome.verdict = Verdict::ClippyWarnings;
-                outcome.diagnostics = clippy.rendered(&bin);
-            } else if !clippy.success && clippy.failed.contains(&bin) {
-                outcome.verdict = Verdict::ClippyWarnings;
-                outcome.diagnostics = clippy.failure_text(&bin);
-            }
-            options.emit(Event::Finished {
-                index: indices[i],
-                outcome: outcome.clone(),
-            });
-        }
+    if strict.is_empty() {
+        return Ok(());
     }
-    Ok(outcomes)
+    let bins: Vec<String> = strict.iter().map(|&i| items[i].bin()).collect();
+    let clippy = cargo_build(package, &bins, Mode::Clippy, options)?;
+    for i in strict {
+        let outcome = &mut outcomes[i];
+        let bin = items[i].bin();
+        if clippy.cancelled {
+            outcome.verdict = Verdict::Cancelled;
+        } else if clippy.diagnostics.get(&bin).is_some_and(|d| !d.is_empty()) {
+            outcome.verdict = Verdict::ClippyWarnings;
+            outcome.diagnostics = clippy.rendered(&bin);
+        } else if !clippy.success && clippy.failed.contains(&bin) {
+            outcome.verdict = Verdict::ClippyWarnings;
+            outcome.diagnostics = clippy.failure_text(&bin);
+        }
+        options.emit(Event::Finished {
+            index: indices[i],
+            outcome: outcome.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// Takes the lock of every bin of `items`, in one order so that two processes cannot wait

@@ -262,10 +262,38 @@ mod linux {
         let isolated = options.isolate_network && isolate_network().is_ok();
         set_limits(&options, isolated);
 
-        let Some((program, args)) = options.command.split_first() else {
+        let Some(mut command) = command(&options) else {
             eprintln!("backlings guard: no command to run");
             return GUARD_FAILED;
         };
+        let child = match command.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                let program = options.command.first().map(|p| p.to_string_lossy());
+                eprintln!("{}: {e}", program.unwrap_or_default());
+                return super::COULD_NOT_START;
+            }
+        };
+        let child_pid = child.id() as libc::pid_t;
+        let status = wait_for(child_pid, &signals);
+        if status.is_none() {
+            // SAFETY: kill has no memory-safety preconditions.
+            unsafe {
+                libc::kill(-child_pid, libc::SIGKILL);
+                libc::kill(child_pid, libc::SIGKILL);
+            }
+        }
+        kill_everything_below();
+        match status {
+            Some(status) => exit_like(status),
+            None => 128 + libc::SIGTERM,
+        }
+    }
+
+    /// The command to run, in a process group of its own, with its environment as asked and
+    /// no signal blocked; `None` when there is no command.
+    fn command(options: &Options) -> Option<Command> {
+        let (program, args) = options.command.split_first()?;
         let mut command = Command::new(program);
         command.args(args).process_group(0);
         for assignment in &options.env {
@@ -290,27 +318,7 @@ mod linux {
                 Ok(())
             });
         }
-        let child = match command.spawn() {
-            Ok(child) => child,
-            Err(e) => {
-                eprintln!("{}: {e}", program.to_string_lossy());
-                return super::COULD_NOT_START;
-            }
-        };
-        let child_pid = child.id() as libc::pid_t;
-        let status = wait_for(child_pid, &signals);
-        if status.is_none() {
-            // SAFETY: kill has no memory-safety preconditions.
-            unsafe {
-                libc::kill(-child_pid, libc::SIGKILL);
-                libc::kill(child_pid, libc::SIGKILL);
-            }
-        }
-        kill_everything_below();
-        match status {
-            Some(status) => exit_like(status),
-            None => 128 + libc::SIGTERM,
-        }
+        Some(command)
     }
 
     /// Waits until the command exits (its wait status) or the guard is asked to stop (`None`),
