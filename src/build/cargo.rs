@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
+use crate::files;
 use crate::sandbox::guard::{self, Sandbox};
 use crate::sandbox::process::{self, Cancel, Streams};
 
@@ -325,6 +326,7 @@ pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
 /// outside it (the light package's bins). Learners should see `exercises/…`, the path they
 /// open.
 pub struct PathCleaner {
+    /// `course/../`: how the paths that take the detour through the package's folder start.
     detour: Option<String>,
     root: String,
 }
@@ -346,7 +348,7 @@ impl PathCleaner {
 
     pub fn clean(&self, rendered: String) -> String {
         let rendered = match &self.detour {
-            Some(detour) => rendered.replace(detour.as_str(), ""),
+            Some(detour) => without_detours(&rendered, detour),
             None => rendered,
         };
         if self.root.len() > 1 && rendered.contains(&self.root) {
@@ -355,6 +357,24 @@ impl PathCleaner {
             rendered
         }
     }
+}
+
+/// `text` with every path that starts with `detour` resolved [lexically](files::lexical). A
+/// path ends where rendered text puts something else after it: a space, a quote or a colour.
+fn without_detours(text: &str, detour: &str) -> String {
+    let mut cleaned = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(detour) {
+        cleaned.push_str(&rest[..start]);
+        let from = &rest[start..];
+        let end = from
+            .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '\u{1b}'))
+            .unwrap_or(from.len());
+        cleaned.push_str(&files::lexical(Path::new(&from[..end])).to_string_lossy());
+        rest = &from[end..];
+    }
+    cleaned.push_str(rest);
+    cleaned
 }
 
 fn record(
@@ -512,6 +532,17 @@ mod tests {
             Some(Progress::WaitingForLock)
         );
         assert_eq!(parse_progress("   Compiling itoa v1.0.18"), None);
+    }
+
+    #[test]
+    fn paths_through_the_package_folder_are_shown_as_learners_open_them() {
+        let rendered = "error[E0308]: mismatched types\n \u{1b}[1m-->\u{1b}[0m course/../exercises/x.rs:2:18\n\
+                        help: create file \"course/../exercises/m.rs\"\n  = note: `a/../b` stays\n";
+        assert_eq!(
+            without_detours(rendered, "course/../"),
+            "error[E0308]: mismatched types\n \u{1b}[1m-->\u{1b}[0m exercises/x.rs:2:18\n\
+             help: create file \"exercises/m.rs\"\n  = note: `a/../b` stays\n"
+        );
     }
 
     #[test]

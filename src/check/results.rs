@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use crate::check::{Outcome, Verdict};
+use crate::files;
 
 /// How one test ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,16 +228,9 @@ fn split_panic(block: &str) -> (String, Option<(String, String)>) {
 /// `course/../exercises/x.rs:3:9` → `exercises/x.rs:3:9`: rustc names files relative to the
 /// package, which may sit beside the exercises.
 fn normalized(location: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in location.split('/') {
-        match parts.last() {
-            Some(&last) if part == ".." && last != ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    parts.join("/")
+    files::lexical(Path::new(location))
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// `path:LINE:COL` → (`path`, LINE).
