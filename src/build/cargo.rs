@@ -4,17 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use crate::build::rustc::{self, Diagnostic, PathCleaner};
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
-use crate::files;
 use crate::sandbox::guard::{self, Sandbox};
 use crate::sandbox::process::{self, Cancel, Streams};
 
@@ -60,19 +60,6 @@ pub enum Progress {
 
 /// Receives progress from the thread that reads cargo's stderr.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// A compiler message, rendered as rustc renders it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Diagnostic {
-    pub level: String,
-    pub rendered: String,
-}
-
-impl Diagnostic {
-    pub fn is_error(&self) -> bool {
-        self.level.starts_with("error")
-    }
-}
 
 /// The result of one cargo invocation, per requested bin.
 #[derive(Debug, Default)]
@@ -164,7 +151,8 @@ struct Message {
     profile: Option<Profile>,
     executable: Option<PathBuf>,
     fresh: Option<bool>,
-    message: Option<CompilerMessage>,
+    /// A `compiler-message`'s diagnostic, as rustc printed it.
+    message: Option<rustc::Message>,
     package_id: Option<String>,
 }
 
@@ -177,12 +165,6 @@ struct Target {
 #[derive(Deserialize)]
 struct Profile {
     test: bool,
-}
-
-#[derive(Deserialize)]
-struct CompilerMessage {
-    level: String,
-    rendered: Option<String>,
 }
 
 /// The cargo to run: the one that started us if any (`cargo run`), else the one on PATH.
@@ -321,62 +303,6 @@ pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
     Ok(build)
 }
 
-/// Rustc names files as cargo passed them: relative to the workspace root, so a package in
-/// `course/` whose bins are `../exercises/…` shows `course/../exercises/…`, and absolute
-/// outside it (the light package's bins). Learners should see `exercises/…`, the path they
-/// open.
-pub struct PathCleaner {
-    /// `course/../`: how the paths that take the detour through the package's folder start.
-    detour: Option<String>,
-    root: String,
-}
-
-impl PathCleaner {
-    pub fn new(root: &Path, manifest: &Path) -> Self {
-        let package_dir = manifest.parent().and_then(|d| d.file_name());
-        let is_member = manifest
-            .parent()
-            .and_then(Path::parent)
-            .is_some_and(|root| root.join("Cargo.toml").is_file());
-        Self {
-            detour: package_dir
-                .filter(|_| is_member)
-                .map(|d| format!("{}/../", d.to_string_lossy())),
-            root: format!("{}/", root.display()),
-        }
-    }
-
-    pub fn clean(&self, rendered: String) -> String {
-        let rendered = match &self.detour {
-            Some(detour) => without_detours(&rendered, detour),
-            None => rendered,
-        };
-        if self.root.len() > 1 && rendered.contains(&self.root) {
-            rendered.replace(&self.root, "")
-        } else {
-            rendered
-        }
-    }
-}
-
-/// `text` with every path that starts with `detour` resolved [lexically](files::lexical). A
-/// path ends where rendered text puts something else after it: a space, a quote or a colour.
-fn without_detours(text: &str, detour: &str) -> String {
-    let mut cleaned = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(detour) {
-        cleaned.push_str(&rest[..start]);
-        let from = &rest[start..];
-        let end = from
-            .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '\u{1b}'))
-            .unwrap_or(from.len());
-        cleaned.push_str(&files::lexical(Path::new(&from[..end])).to_string_lossy());
-        rest = &from[end..];
-    }
-    cleaned.push_str(rest);
-    cleaned
-}
-
 fn record(
     build: &mut Build,
     wanted: &HashSet<&str>,
@@ -389,22 +315,18 @@ fn record(
     match message.reason.as_str() {
         "compiler-message" if is_bin && wanted.contains(target.name.as_str()) => {
             let Some(m) = message.message else { return };
-            let diagnostic = Diagnostic {
-                level: m.level,
-                rendered: paths.clean(m.rendered.unwrap_or_default()),
-            };
-            build.push_diagnostic(&target.name, diagnostic);
+            build.push_diagnostic(&target.name, m.into_diagnostic(paths));
         }
         "compiler-message" => {
             // A dependency or the course's support library failed: every bin depends on it,
             // so its errors are what the learner needs to see.
             let Some(m) = message.message else { return };
-            if m.level.starts_with("error") {
+            let diagnostic = m.into_diagnostic(paths);
+            if diagnostic.is_error() {
                 let package = message.package_id.unwrap_or_default();
-                build.cargo_stderr.push_str(&format!(
-                    "{}\n(in {package})\n",
-                    paths.clean(m.rendered.unwrap_or_default())
-                ));
+                build
+                    .cargo_stderr
+                    .push_str(&format!("{}\n(in {package})\n", diagnostic.rendered));
             }
         }
         "compiler-artifact" if is_bin && wanted.contains(target.name.as_str()) => {
@@ -532,17 +454,6 @@ mod tests {
             Some(Progress::WaitingForLock)
         );
         assert_eq!(parse_progress("   Compiling itoa v1.0.18"), None);
-    }
-
-    #[test]
-    fn paths_through_the_package_folder_are_shown_as_learners_open_them() {
-        let rendered = "error[E0308]: mismatched types\n \u{1b}[1m-->\u{1b}[0m course/../exercises/x.rs:2:18\n\
-                        help: create file \"course/../exercises/m.rs\"\n  = note: `a/../b` stays\n";
-        assert_eq!(
-            without_detours(rendered, "course/../"),
-            "error[E0308]: mismatched types\n \u{1b}[1m-->\u{1b}[0m exercises/x.rs:2:18\n\
-             help: create file \"exercises/m.rs\"\n  = note: `a/../b` stays\n"
-        );
     }
 
     #[test]

@@ -14,9 +14,10 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use crate::build::Artifact;
-use crate::build::cargo::{Build, Diagnostic};
+use crate::build::cargo::Build;
 use crate::build::compiled;
 use crate::build::fast_path::{self, Recipe};
+use crate::build::rustc::Diagnostic;
 use crate::course::package;
 use crate::files;
 

@@ -19,7 +19,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::build::Artifact;
-use crate::build::cargo::{Build, Diagnostic, PathCleaner};
+use crate::build::cargo::Build;
+use crate::build::rustc::{Line, PathCleaner};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::sandbox::guard::Sandbox;
@@ -257,20 +258,15 @@ impl Recipe {
         let mut built = None;
         for line in stderr.lines() {
             let Ok(line) = line else { break };
-            match serde_json::from_str::<RustcMessage>(&line) {
+            match serde_json::from_str::<Line>(&line) {
                 // Cargo prints its own summary instead of these two.
-                Ok(m) if m.message_type == "diagnostic" && is_summary(&m.message) => {}
-                Ok(m) if m.message_type == "diagnostic" => {
-                    let code = m.code.map(|c| c.code).unwrap_or_default();
-                    stale |= STALE_CODES.contains(&code.as_str());
-                    let diagnostic = Diagnostic {
-                        level: m.level.unwrap_or_default(),
-                        rendered: paths.clean(m.rendered.unwrap_or_default()),
-                    };
-                    build.push_diagnostic(&self.bin, diagnostic);
+                Ok(Line::Diagnostic(m)) if m.is_summary() => {}
+                Ok(Line::Diagnostic(m)) => {
+                    stale |= STALE_CODES.contains(&m.code());
+                    build.push_diagnostic(&self.bin, m.into_diagnostic(&paths));
                 }
-                Ok(m) if m.message_type == "artifact" && m.emit.as_deref() == Some("link") => {
-                    built = m.artifact;
+                Ok(Line::Artifact { artifact, emit }) if emit == "link" => {
+                    built = Some(artifact);
                 }
                 Ok(_) => {}
                 Err(_) => {
@@ -294,31 +290,6 @@ impl Recipe {
         }
         Some(build)
     }
-}
-
-#[derive(Deserialize)]
-struct RustcMessage {
-    #[serde(rename = "$message_type")]
-    message_type: String,
-    #[serde(default)]
-    message: String,
-    level: Option<String>,
-    rendered: Option<String>,
-    code: Option<RustcCode>,
-    artifact: Option<PathBuf>,
-    emit: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RustcCode {
-    code: String,
-}
-
-/// `aborting due to 2 previous errors`, `3 warnings emitted`: cargo leaves these out.
-fn is_summary(message: &str) -> bool {
-    message.starts_with("aborting due to")
-        || message.ends_with("warning emitted")
-        || message.ends_with("warnings emitted")
 }
 
 /// Cargo asks for rendered diagnostics with or without colour; so do we, per check.
