@@ -14,14 +14,13 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 use crate::build::Artifact;
 use crate::build::cargo::Build;
 use crate::build::rustc::{Line, PathCleaner};
-use crate::error::{Error, Result};
 use crate::files;
 use crate::sandbox::guard::Sandbox;
 use crate::sandbox::process::{self, Cancel, Streams};
@@ -182,44 +181,19 @@ impl Recipe {
         self.build_env == build_env() && stamp_matches(&self.stamp)
     }
 
-    /// The CPU time the command takes without incremental caches, into a scratch directory
-    /// (the build's own artifacts stay as they are): what a learner's first check of the file
-    /// costs. `None` when it does not compile.
-    pub fn cpu_time_from_scratch(&self, root: &Path) -> Result<Option<Duration>> {
-        let scratch = tempfile::tempdir()
-            .map_err(|e| Error::io("create", Path::new("a temporary directory"), e))?;
-        let mut args = Vec::with_capacity(self.args.len());
-        let mut words = self.args.iter();
-        while let Some(arg) = words.next() {
-            match arg.as_str() {
-                "--out-dir" => {
-                    words.next();
-                    args.push(arg.clone());
-                    args.push(scratch.path().to_string_lossy().into_owned());
-                }
-                "-C" if words
-                    .clone()
-                    .next()
-                    .is_some_and(|a| a.starts_with("incremental=")) =>
-                {
-                    words.next();
-                }
-                _ => args.push(arg.clone()),
-            }
-        }
-        let mut command = Command::new(&self.program);
-        command
-            .args(&args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(root);
-        let (success, cpu) = process::run_for_cpu_time(&command)
-            .map_err(|e| Error::environment(format!("could not run {}: {e}", self.program)))?;
-        Ok(success.then_some(cpu))
-    }
-
     /// The compiler this recipe runs.
     pub fn program(&self) -> &str {
         &self.program
+    }
+
+    /// The compiler's arguments, as cargo passed them (and compiling incrementally).
+    pub fn args(&self) -> &[String] {
+        &self.args
+    }
+
+    /// The environment cargo ran the compiler in.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
     }
 
     /// Compiles the test harness of the bin with rustc directly. `None` when the result
