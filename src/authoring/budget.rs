@@ -34,10 +34,8 @@ use crate::course::exercise::{Exercise, Variant};
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
 use crate::files;
-use crate::progress::DATA_DIR;
+use crate::progress::store;
 use crate::sandbox::process::{self, Cancel};
-
-const TIMES_FILE: &str = "compile-times.json";
 
 #[derive(Serialize, Deserialize, Default)]
 struct Times(BTreeMap<String, Measured>);
@@ -91,7 +89,7 @@ pub fn measure(
         recipes.extend(recipes_for(root, package, &bins, artifact)?);
     }
 
-    let times_path = root.join(DATA_DIR).join(TIMES_FILE);
+    let times_path = store::times_file(root);
     let mut times: Times = std::fs::read(&times_path)
         .ok()
         .and_then(|t| serde_json::from_slice(&t).ok())
