@@ -109,9 +109,7 @@ impl KnownFailure {
                 diagnostics: build.diagnostics.get(bin).cloned().unwrap_or_default(),
             };
             if let Ok(json) = serde_json::to_vec(&known) {
-                let file = path(root, bin, artifact);
-                let _ = std::fs::create_dir_all(file.parent().expect("failures have a directory"));
-                let _ = files::write_atomically(&file, &json);
+                let _ = files::write_atomically(&path(root, bin, artifact), &json);
             }
         }
     }
