@@ -11,7 +11,7 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::fs::{File, FileType, OpenOptions};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
 
@@ -262,6 +262,24 @@ pub fn visible(text: &str) -> String {
         .collect()
 }
 
+/// `path` with `.` and `..` resolved lexically: without the file system, so a file that does
+/// not exist yet still gets a comparable path, and a link is not followed. Rustc and cargo name
+/// files through detours such as `course/../exercises/x.rs`; a `..` with nothing before it to
+/// undo is kept (`../x.rs`).
+pub fn lexical(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// Whether a file name is one of backlings' temporary files: left behind only when a write
 /// was killed, never a learner's or an author's file.
 pub fn is_temporary(name: &OsStr) -> bool {
@@ -375,6 +393,18 @@ mod tests {
     fn columns_count_characters_not_bytes() {
         assert_eq!(line_col("é = 1\nää x", 11), (2, 3));
         assert_eq!(line_col("ab", 0), (1, 1));
+    }
+
+    #[test]
+    fn detours_are_resolved_without_the_file_system() {
+        let lexical = |p: &str| lexical(Path::new(p));
+        assert_eq!(
+            lexical("course/../exercises/./x.rs"),
+            Path::new("exercises/x.rs")
+        );
+        assert_eq!(lexical("/c/course/../x.rs:3:9"), Path::new("/c/x.rs:3:9"));
+        assert_eq!(lexical("../x.rs"), Path::new("../x.rs"));
+        assert_eq!(lexical("a/../../x.rs"), Path::new("../x.rs"));
     }
 
     #[test]

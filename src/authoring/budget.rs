@@ -34,10 +34,8 @@ use crate::course::exercise::{Exercise, Variant};
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
 use crate::files;
-use crate::progress::DATA_DIR;
+use crate::progress::store;
 use crate::sandbox::process::{self, Cancel};
-
-const TIMES_FILE: &str = "compile-times.json";
 
 #[derive(Serialize, Deserialize, Default)]
 struct Times(BTreeMap<String, Measured>);
@@ -91,7 +89,7 @@ pub fn measure(
         recipes.extend(recipes_for(root, package, &bins, artifact)?);
     }
 
-    let times_path = root.join(DATA_DIR).join(TIMES_FILE);
+    let times_path = store::times_file(root);
     let mut times: Times = std::fs::read(&times_path)
         .ok()
         .and_then(|t| serde_json::from_slice(&t).ok())
@@ -252,7 +250,7 @@ fn best_cost(
     reference: &mut Reference,
     budget: Duration,
 ) -> Result<Option<Duration>> {
-    let Some(cpu) = recipe.cpu_time_from_scratch(root)? else {
+    let Some(cpu) = cpu_time_from_scratch(root, recipe)? else {
         return Ok(None);
     };
     let mut best = Reference::normalise(cpu, reference.best);
@@ -262,12 +260,47 @@ fn best_cost(
             break;
         }
         let beside = reference.measure()?;
-        let Some(cpu) = recipe.cpu_time_from_scratch(root)? else {
+        let Some(cpu) = cpu_time_from_scratch(root, recipe)? else {
             return Ok(None);
         };
         best = best.min(Reference::normalise(cpu, beside));
     }
     Ok(Some(best))
+}
+
+/// The CPU time `recipe`'s command takes without incremental caches, into a scratch directory
+/// (the build's own artifacts stay as they are): what a learner's first check of the file
+/// costs. `None` when it does not compile.
+fn cpu_time_from_scratch(root: &Path, recipe: &Recipe) -> Result<Option<Duration>> {
+    let scratch = tempfile::tempdir()
+        .map_err(|e| Error::io("create", Path::new("a temporary directory"), e))?;
+    let mut args = Vec::with_capacity(recipe.args().len());
+    let mut words = recipe.args().iter();
+    while let Some(arg) = words.next() {
+        match arg.as_str() {
+            "--out-dir" => {
+                words.next();
+                args.push(arg.clone());
+                args.push(scratch.path().to_string_lossy().into_owned());
+            }
+            "-C" if words
+                .clone()
+                .next()
+                .is_some_and(|a| a.starts_with("incremental=")) =>
+            {
+                words.next();
+            }
+            _ => args.push(arg.clone()),
+        }
+    }
+    let mut command = Command::new(recipe.program());
+    command
+        .args(&args)
+        .envs(recipe.env().iter().map(|(k, v)| (k, v)))
+        .current_dir(root);
+    let (success, cpu) = process::run_for_cpu_time(&command)
+        .map_err(|e| Error::environment(format!("could not run {}: {e}", recipe.program())))?;
+    Ok(success.then_some(cpu))
 }
 
 fn key(source: &[u8], recipe: &Recipe) -> u64 {

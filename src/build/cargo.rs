@@ -4,14 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use crate::build::rustc::{self, Diagnostic, PathCleaner};
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
 use crate::sandbox::guard::{self, Sandbox};
@@ -59,19 +60,6 @@ pub enum Progress {
 
 /// Receives progress from the thread that reads cargo's stderr.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// A compiler message, rendered as rustc renders it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Diagnostic {
-    pub level: String,
-    pub rendered: String,
-}
-
-impl Diagnostic {
-    pub fn is_error(&self) -> bool {
-        self.level.starts_with("error")
-    }
-}
 
 /// The result of one cargo invocation, per requested bin.
 #[derive(Debug, Default)]
@@ -163,7 +151,8 @@ struct Message {
     profile: Option<Profile>,
     executable: Option<PathBuf>,
     fresh: Option<bool>,
-    message: Option<CompilerMessage>,
+    /// A `compiler-message`'s diagnostic, as rustc printed it.
+    message: Option<rustc::Message>,
     package_id: Option<String>,
 }
 
@@ -176,12 +165,6 @@ struct Target {
 #[derive(Deserialize)]
 struct Profile {
     test: bool,
-}
-
-#[derive(Deserialize)]
-struct CompilerMessage {
-    level: String,
-    rendered: Option<String>,
 }
 
 /// The cargo to run: the one that started us if any (`cargo run`), else the one on PATH.
@@ -333,43 +316,6 @@ pub fn build(request: Request, cancel: &Cancel) -> Result<Build> {
     Ok(build)
 }
 
-/// Rustc names files as cargo passed them: relative to the workspace root, so a package in
-/// `course/` whose bins are `../exercises/…` shows `course/../exercises/…`, and absolute
-/// outside it (the light package's bins). Learners should see `exercises/…`, the path they
-/// open.
-pub struct PathCleaner {
-    detour: Option<String>,
-    root: String,
-}
-
-impl PathCleaner {
-    pub fn new(root: &Path, manifest: &Path) -> Self {
-        let package_dir = manifest.parent().and_then(|d| d.file_name());
-        let is_member = manifest
-            .parent()
-            .and_then(Path::parent)
-            .is_some_and(|root| root.join("Cargo.toml").is_file());
-        Self {
-            detour: package_dir
-                .filter(|_| is_member)
-                .map(|d| format!("{}/../", d.to_string_lossy())),
-            root: format!("{}/", root.display()),
-        }
-    }
-
-    pub fn clean(&self, rendered: String) -> String {
-        let rendered = match &self.detour {
-            Some(detour) => rendered.replace(detour.as_str(), ""),
-            None => rendered,
-        };
-        if self.root.len() > 1 && rendered.contains(&self.root) {
-            rendered.replace(&self.root, "")
-        } else {
-            rendered
-        }
-    }
-}
-
 fn record(
     build: &mut Build,
     wanted: &HashSet<&str>,
@@ -382,22 +328,18 @@ fn record(
     match message.reason.as_str() {
         "compiler-message" if is_bin && wanted.contains(target.name.as_str()) => {
             let Some(m) = message.message else { return };
-            let diagnostic = Diagnostic {
-                level: m.level,
-                rendered: paths.clean(m.rendered.unwrap_or_default()),
-            };
-            build.push_diagnostic(&target.name, diagnostic);
+            build.push_diagnostic(&target.name, m.into_diagnostic(paths));
         }
         "compiler-message" => {
             // A dependency or the course's support library failed: every bin depends on it,
             // so its errors are what the learner needs to see.
             let Some(m) = message.message else { return };
-            if m.level.starts_with("error") {
+            let diagnostic = m.into_diagnostic(paths);
+            if diagnostic.is_error() {
                 let package = message.package_id.unwrap_or_default();
-                build.cargo_stderr.push_str(&format!(
-                    "{}\n(in {package})\n",
-                    paths.clean(m.rendered.unwrap_or_default())
-                ));
+                build
+                    .cargo_stderr
+                    .push_str(&format!("{}\n(in {package})\n", diagnostic.rendered));
             }
         }
         "compiler-artifact" if is_bin && wanted.contains(target.name.as_str()) => {

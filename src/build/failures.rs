@@ -14,9 +14,10 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use crate::build::Artifact;
-use crate::build::cargo::{Build, Diagnostic};
+use crate::build::cargo::Build;
 use crate::build::compiled;
 use crate::build::fast_path::{self, Recipe};
+use crate::build::rustc::Diagnostic;
 use crate::course::package;
 use crate::files;
 
@@ -108,9 +109,7 @@ impl KnownFailure {
                 diagnostics: build.diagnostics.get(bin).cloned().unwrap_or_default(),
             };
             if let Ok(json) = serde_json::to_vec(&known) {
-                let file = path(root, bin, artifact);
-                let _ = std::fs::create_dir_all(file.parent().expect("failures have a directory"));
-                let _ = files::write_atomically(&file, &json);
+                let _ = files::write_atomically(&path(root, bin, artifact), &json);
             }
         }
     }

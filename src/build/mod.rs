@@ -12,6 +12,7 @@ pub mod dependencies;
 pub mod failures;
 pub mod fast_path;
 pub mod light;
+pub mod rustc;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,10 +1,19 @@
-//! Reading what libtest, Rust's test harness, reports about a whole run: how many tests it
-//! started, and its closing line. A test run is trusted only when that closing line is there and
-//! accounts for every test the file declares; a process that exits 0 without it (the code under
-//! test called `std::process::exit`) did not pass.
+//! Reading what libtest, Rust's test harness, reports: about a whole run, how many tests it
+//! started and its closing line; about each test, its result line (`test tests::adds ... ok`)
+//! and, for a failure, the block of what it printed and its panic; and where its failures
+//! section starts. A test run is trusted only when that closing line is there and accounts for
+//! every test the file declares; a process that exits 0 without it (the code under test called
+//! `std::process::exit`) did not pass.
 //!
 //! libtest's JSON output is nightly-only, so this reads its stable human output, in both its
 //! pretty and its quiet (`-q`) form, with or without colour.
+
+use std::path::Path;
+
+use crate::files;
+
+/// The line that opens libtest's failures section (and, after the blocks, its list of names).
+const FAILURES: &str = "failures:";
 
 /// `test result: FAILED. 5 passed; 2 failed; …`
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +142,127 @@ impl Missing {
     }
 }
 
+/// One test as libtest reports it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TestReport {
+    /// Its full name (`tests::adds`).
+    pub name: String,
+    /// `ok`, not `FAILED`.
+    pub passed: bool,
+    /// The `---- tests::adds stdout ----` block of a failed test.
+    pub failure: Option<Failure>,
+}
+
+/// What a failed test printed, and how it panicked.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub printed: String,
+    pub panic: Option<Panic>,
+}
+
+/// A test's panic: where (`path:line:col`, the path as the learner opens it), and its message.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Panic {
+    pub location: String,
+    pub message: String,
+}
+
+/// The tests in libtest's pretty output (colour codes allowed), in its order, with their
+/// failure blocks. Ignored tests did not run: they are left out.
+pub fn tests(output: &str) -> Vec<TestReport> {
+    let plain = console::strip_ansi_codes(output);
+    let mut tests: Vec<TestReport> = plain
+        .lines()
+        .filter_map(|line| {
+            let (name, result) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
+            let passed = match result.trim() {
+                "ok" => true,
+                "FAILED" => false,
+                _ => return None,
+            };
+            Some(TestReport {
+                name: name.to_string(),
+                passed,
+                failure: None,
+            })
+        })
+        .collect();
+    for (name, block) in failure_blocks(&plain) {
+        if let Some(test) = tests.iter_mut().find(|t| t.name == name) {
+            let (printed, panic) = split_panic(&block);
+            test.failure = Some(Failure { printed, panic });
+        }
+    }
+    tests
+}
+
+/// libtest's report from its failures section on, plain or coloured, if it has one.
+pub fn failures_section(output: &str) -> Option<&str> {
+    let start = output
+        .find(&format!("\n{FAILURES}\n"))
+        .or_else(|| output.find(&format!("\n\u{1b}[0m{FAILURES}")));
+    start.map(|i| &output[i + 1..])
+}
+
+/// `---- tests::x stdout ----` blocks: the test's name and everything it printed.
+fn failure_blocks(output: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in output.lines() {
+        let header = line
+            .strip_prefix("---- ")
+            .and_then(|rest| rest.strip_suffix(" stdout ----"));
+        if let Some(name) = header {
+            blocks.push((name.to_string(), String::new()));
+            open = true;
+        } else if line == FAILURES || line.starts_with("test result:") {
+            open = false;
+        } else if open && let Some((_, text)) = blocks.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    for (_, text) in &mut blocks {
+        *text = text.trim_end().to_string();
+    }
+    blocks
+}
+
+/// Splits a failure block into what the test printed and its panic: the location
+/// (`path:line:col`) and the message, from `thread 'x' (id) panicked at path:line:col:` on,
+/// without the thread (its id differs on every run) and the backtrace note.
+fn split_panic(block: &str) -> (String, Option<Panic>) {
+    let start = block.match_indices("thread '").map(|(i, _)| i).find(|&i| {
+        block[i..]
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(" panicked at "))
+    });
+    let Some(start) = start else {
+        return (block.to_string(), None);
+    };
+    let mut lines = block[start..].lines();
+    let header = lines.next().unwrap_or_default();
+    let location = header.split(" panicked at ").nth(1).unwrap_or_default();
+    let location = normalized(location.trim_end_matches(':'));
+    let message: Vec<&str> = lines
+        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .collect();
+    let panic = Panic {
+        location,
+        message: message.join("\n"),
+    };
+    (block[..start].trim_end().to_string(), Some(panic))
+}
+
+/// `course/../exercises/x.rs:3:9` → `exercises/x.rs:3:9`: rustc names files relative to the
+/// package, which may sit beside the exercises.
+fn normalized(location: &str) -> String {
+    files::lexical(Path::new(location))
+        .to_string_lossy()
+        .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +339,59 @@ mod tests {
     fn ignored_tests_are_accounted_for() {
         let out = "running 2 tests\n.i\ntest result: ok. 1 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
         assert_eq!(Report::read(out).missing(2), None);
+    }
+
+    #[test]
+    fn each_test_is_read_with_its_failure_block_and_panic() {
+        let out = "running 3 tests\ntest tests::a ... ok\ntest tests::b ... ignored\n\
+                   test tests::c ... \u{1b}[31mFAILED\u{1b}[0m\n\nfailures:\n\n\
+                   ---- tests::c stdout ----\nsum: 3\n\nthread 'tests::c' (7) panicked at \
+                   course/../exercises/x.rs:7:9:\nthe sum is wrong\n\
+                   note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\n\
+                   failures:\n    tests::c\n\ntest result: FAILED. 1 passed; 1 failed; 1 ignored; \
+                   0 measured; 0 filtered out; finished in 0.00s\n";
+        let reports = tests(out);
+        assert_eq!(
+            reports,
+            [
+                TestReport {
+                    name: "tests::a".to_string(),
+                    passed: true,
+                    failure: None,
+                },
+                TestReport {
+                    name: "tests::c".to_string(),
+                    passed: false,
+                    failure: Some(Failure {
+                        printed: "sum: 3".to_string(),
+                        panic: Some(Panic {
+                            location: "exercises/x.rs:7:9".to_string(),
+                            message: "the sum is wrong".to_string(),
+                        }),
+                    }),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn panic_locations_lose_their_detours() {
+        assert_eq!(
+            normalized("course/../exercises/x.rs:3:9"),
+            "exercises/x.rs:3:9"
+        );
+        assert_eq!(normalized("../x.rs:1:1"), "../x.rs:1:1");
+    }
+
+    #[test]
+    fn the_failures_section_starts_at_its_heading_plain_or_coloured() {
+        let plain = "\nrunning 3 tests\n.F.\nfailures:\n\n---- tests::a stdout ----\nboom\n";
+        assert_eq!(
+            failures_section(plain),
+            Some("failures:\n\n---- tests::a stdout ----\nboom\n")
+        );
+        let coloured = "running 1 test\nF\n\u{1b}[0mfailures:\n";
+        assert_eq!(failures_section(coloured), Some("\u{1b}[0mfailures:\n"));
+        assert_eq!(failures_section("running 1 test\n.\n"), None);
     }
 }

@@ -1,13 +1,13 @@
 //! Per-test results of one checked file, for the machine-readable formats: which tests ran,
 //! in the order the file declares them, how each ended, and where a failure points.
 //!
-//! libtest's JSON output is nightly-only, so this reads its stable human output (`test
-//! <name> ... ok`, then one `---- <name> stdout ----` block per failure) and the source
-//! file (the order and lines of the `#[test]` functions).
+//! Built from what [`libtest`] reads of the test harness's output (each test's result, each
+//! failure's block and panic) and from the source file (the order and lines of the `#[test]`
+//! functions).
 
 use std::path::Path;
 
-use crate::check::{Outcome, Verdict};
+use crate::check::{Outcome, Verdict, libtest};
 
 /// How one test ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,9 +87,8 @@ pub fn declared_tests(source: &str) -> Vec<(String, u32)> {
 /// declares them (tests the source does not show, such as generated ones, come last), and
 /// every declared test that never reported as an error.
 pub fn test_cases(outcome: &Outcome, path: &Path, source: &str) -> Vec<TestCase> {
-    let plain = console::strip_ansi_codes(&outcome.output).into_owned();
     let declared = declared_tests(source);
-    let mut reported = reported_tests(&plain, path);
+    let mut reported = reported_tests(&outcome.output, path);
     let unfinished = match outcome.verdict {
         Verdict::TimedOut => format!(
             "the tests ran past the {} s time limit",
@@ -135,108 +134,43 @@ fn short_name(name: &str) -> &str {
     name.rsplit("::").next().unwrap_or(name)
 }
 
-/// The tests in libtest's human output, in its order, with their failure blocks. A panic's
-/// line counts only if it is in `path` (not in a helper library).
+/// The tests [libtest reported](libtest::tests), in its order. A panic's line counts only if
+/// it is in `path` (not in a helper library).
 fn reported_tests(output: &str, path: &Path) -> Vec<TestCase> {
-    let mut cases: Vec<TestCase> = output
-        .lines()
-        .filter_map(|line| {
-            let (name, result) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
-            let status = match result.trim() {
-                "ok" => Status::Pass,
-                "FAILED" => Status::Fail,
-                _ => return None, // ignored tests did not run
-            };
-            Some(TestCase {
-                name: name.to_string(),
-                status,
-                message: None,
-                output: String::new(),
-                line: None,
-                file: None,
-            })
-        })
-        .collect();
-    for (name, block) in failure_blocks(output) {
-        if let Some(case) = cases.iter_mut().find(|c| c.name == name) {
-            let (printed, panic) = split_panic(&block);
-            let message = match panic {
-                Some((location, message)) => {
-                    case.line = file_and_line(&location)
-                        .filter(|(file, _)| Path::new(file).ends_with(path))
-                        .map(|(_, line)| line);
-                    format!("{message}\n  at {location}")
-                }
-                None => "the test failed".to_string(),
-            };
-            case.message = Some(message);
-            case.output = printed;
-        }
-    }
-    cases
+    libtest::tests(output)
+        .into_iter()
+        .map(|test| reported_case(test, path))
+        .collect()
 }
 
-/// `---- tests::x stdout ----` blocks: the test's name and everything it printed.
-fn failure_blocks(output: &str) -> Vec<(String, String)> {
-    let mut blocks: Vec<(String, String)> = Vec::new();
-    let mut open = false;
-    for line in output.lines() {
-        let header = line
-            .strip_prefix("---- ")
-            .and_then(|rest| rest.strip_suffix(" stdout ----"));
-        if let Some(name) = header {
-            blocks.push((name.to_string(), String::new()));
-            open = true;
-        } else if line == "failures:" || line.starts_with("test result:") {
-            open = false;
-        } else if open && let Some((_, text)) = blocks.last_mut() {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    for (_, text) in &mut blocks {
-        *text = text.trim_end().to_string();
-    }
-    blocks
-}
-
-/// Splits a failure block into what the test printed and its panic: the location
-/// (`path:line:col`) and the message, from `thread 'x' (id) panicked at path:line:col:` on,
-/// without the thread (its id differs on every run) and the backtrace note.
-fn split_panic(block: &str) -> (String, Option<(String, String)>) {
-    let start = block.match_indices("thread '").map(|(i, _)| i).find(|&i| {
-        block[i..]
-            .lines()
-            .next()
-            .is_some_and(|l| l.contains(" panicked at "))
-    });
-    let Some(start) = start else {
-        return (block.to_string(), None);
+/// The case of one reported test: a failure's panic gives its message and, in `path`, its line.
+fn reported_case(test: libtest::TestReport, path: &Path) -> TestCase {
+    let mut case = TestCase {
+        name: test.name,
+        status: if test.passed {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        message: None,
+        output: String::new(),
+        line: None,
+        file: None,
     };
-    let mut lines = block[start..].lines();
-    let header = lines.next().unwrap_or_default();
-    let location = header.split(" panicked at ").nth(1).unwrap_or_default();
-    let location = normalized(location.trim_end_matches(':'));
-    let message: Vec<&str> = lines
-        .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
-        .collect();
-    let panic = (location, message.join("\n"));
-    (block[..start].trim_end().to_string(), Some(panic))
-}
-
-/// `course/../exercises/x.rs:3:9` → `exercises/x.rs:3:9`: rustc names files relative to the
-/// package, which may sit beside the exercises.
-fn normalized(location: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in location.split('/') {
-        match parts.last() {
-            Some(&last) if part == ".." && last != ".." => {
-                parts.pop();
+    if let Some(failure) = test.failure {
+        let message = match failure.panic {
+            Some(panic) => {
+                case.line = file_and_line(&panic.location)
+                    .filter(|(file, _)| Path::new(file).ends_with(path))
+                    .map(|(_, line)| line);
+                format!("{}\n  at {}", panic.message, panic.location)
             }
-            _ => parts.push(part),
-        }
+            None => "the test failed".to_string(),
+        };
+        case.message = Some(message);
+        case.output = failure.printed;
     }
-    parts.join("/")
+    case
 }
 
 /// `path:LINE:COL` → (`path`, LINE).
@@ -343,15 +277,6 @@ mod tests {
             cases[0].message.as_deref(),
             Some("the tests ran past the 10 s time limit")
         );
-    }
-
-    #[test]
-    fn panic_locations_lose_their_detours() {
-        assert_eq!(
-            normalized("course/../exercises/x.rs:3:9"),
-            "exercises/x.rs:3:9"
-        );
-        assert_eq!(normalized("../x.rs:1:1"), "../x.rs:1:1");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! the root manifest is a workspace and the exercise package is the member that declares bins.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::course::light_manifest;
 use crate::error::{Error, Result};
@@ -165,23 +165,10 @@ fn read_manifest(path: &Path) -> Result<toml::Table> {
         .map_err(|e| Error::course(format!("{}: {e}", path.display())))
 }
 
-/// `path` relative to `root`, with `.` and `..` resolved lexically (no file system access, so
-/// a missing file still gets a comparable path).
+/// `path` relative to `root`, both resolved [lexically](files::lexical) (no file system access,
+/// so a missing file still gets a comparable path).
 fn relative_to(root: &Path, path: &Path) -> PathBuf {
-    let normalise = |p: &Path| {
-        let mut out: Vec<Component> = Vec::new();
-        for c in p.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        out.into_iter().collect::<PathBuf>()
-    };
-    let (root, path) = (normalise(root), normalise(path));
+    let (root, path) = (files::lexical(root), files::lexical(path));
     path.strip_prefix(&root)
         .map(Path::to_path_buf)
         .unwrap_or(path)

@@ -6,10 +6,11 @@
 mod record;
 mod reset;
 mod state;
+pub mod store;
 
 pub use record::{Advance, Moved, Recorded, record};
 pub use reset::reset_file;
-pub use state::{DATA_DIR, State};
+pub use state::State;
 
 use crate::course::{Course, shipped};
 use crate::error::Result;

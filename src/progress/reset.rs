@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::DATA_DIR;
+use super::store;
 use crate::course::Course;
 use crate::course::exercise::Exercise;
 use crate::course::shipped;
@@ -50,7 +50,7 @@ pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) ->
 /// `.backlings/backups/NAME.N.rs` with the first N not yet taken: backups never overwrite
 /// each other.
 fn free_backup_path(root: &Path, name: &str) -> PathBuf {
-    let dir = root.join(DATA_DIR).join("backups");
+    let dir = store::backups_dir(root);
     (1..)
         .map(|n| dir.join(format!("{name}.{n}.rs")))
         .find(|p| !p.exists())

@@ -13,16 +13,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::store;
 use crate::course::Course;
 use crate::course::shipped;
 use crate::error::{Error, Result};
 use crate::files::{self, Lock, Problem};
-
-/// backlings' own folder in the course directory: progress and reset backups.
-pub const DATA_DIR: &str = ".backlings";
-const STATE_FILE: &str = "state.toml";
-/// Held while a process reads, merges and writes the state file.
-const LOCK_FILE: &str = "state.lock";
 
 /// The learner's progress through one course.
 #[derive(Debug)]
@@ -83,12 +78,12 @@ impl State {
     /// Loads the state of `course`, or a fresh one. Names the course no longer has are dropped
     /// with a warning; a file that cannot be read is kept aside, never silently overwritten.
     pub fn load(course: &Course) -> Result<Self> {
-        let path = course.root.join(DATA_DIR).join(STATE_FILE);
+        let path = store::state_file(&course.root);
         let mut warnings = Vec::new();
         let mut on_disk = read(&path, course)?;
         if matches!(on_disk, OnDisk::Unreadable { .. }) {
             // Moving it aside is a change: under the lock, and only if it is still unreadable.
-            let _lock = lock(&path)?;
+            let _lock = lock(&course.root)?;
             on_disk = read(&path, course)?;
             if let OnDisk::Unreadable { located, advice } = &on_disk {
                 warnings.push(put_aside(&path, located, advice)?);
@@ -174,7 +169,7 @@ impl State {
     /// (atomically) and becomes this process's view, so what other processes recorded since
     /// shows here too. Nothing is written when nothing changed.
     pub fn save(&mut self, course: &Course) -> Result<()> {
-        let _lock = lock(&self.path)?;
+        let _lock = lock(&course.root)?;
         let (base, exists) = match read(&self.path, course)? {
             OnDisk::Found { record, .. } => (record, true),
             OnDisk::Missing => (Record::default(), false),
@@ -226,11 +221,13 @@ fn index_of(course: &Course, name: &str) -> Option<usize> {
     course.exercises.iter().position(|e| e.name == name)
 }
 
-/// Takes the lock that makes read-merge-write of the state file one step.
-fn lock(state_path: &Path) -> Result<Lock> {
-    let dir = state_path.parent().unwrap_or(Path::new("."));
+/// Takes the lock that makes read-merge-write of the state file of the course in `root` one
+/// step.
+fn lock(root: &Path) -> Result<Lock> {
+    let path = store::lock_file(root);
+    let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-    Ok(Lock::exclusive(&dir.join(LOCK_FILE))?)
+    Ok(Lock::exclusive(&path)?)
 }
 
 /// Reads the state file. Names the course no longer has are left out with a warning.
@@ -357,7 +354,7 @@ mod tests {
     /// A course of exercises `a`, `b` and `c`, and the state file's path.
     fn course() -> (tempfile::TempDir, Course, PathBuf) {
         let (dir, course) = crate::course::fixture::course_of(&["a", "b", "c"]);
-        let path = dir.path().join(DATA_DIR).join(STATE_FILE);
+        let path = store::state_file(dir.path());
         (dir, course, path)
     }
 

@@ -161,13 +161,7 @@ pub fn line(ok: bool, label: &str, detail: &str) -> String {
 
 /// libtest's report from the first failure on: the passing tests' dots are noise.
 fn failures(output: &str) -> &str {
-    let plain_start = output
-        .find("\nfailures:\n")
-        .or_else(|| output.find("\n\u{1b}[0mfailures:"));
-    match plain_start {
-        Some(i) => &output[i + 1..],
-        None => output,
-    }
+    crate::check::libtest::failures_section(output).unwrap_or(output)
 }
 
 #[cfg(test)]

@@ -1,0 +1,32 @@
+//! The layout of `.backlings/`, backlings' own folder in the course directory (ignored by git):
+//! the one place that knows where the learner's progress, its lock, `reset`'s backups and the
+//! compile budget's measurements are kept. What backlings keeps about builds is not here but
+//! in the build directory (see [`crate::course::package::build_dir`]).
+
+use std::path::{Path, PathBuf};
+
+/// The folder's name, in the course directory.
+const DATA_DIR: &str = ".backlings";
+
+/// The learner's progress (see [`State`](super::State)): which exercise is current and which
+/// are done.
+pub fn state_file(root: &Path) -> PathBuf {
+    root.join(DATA_DIR).join("state.toml")
+}
+
+/// Held while a process reads, merges and writes the state file, so that processes recording
+/// progress at once do not undo each other.
+pub fn lock_file(root: &Path) -> PathBuf {
+    root.join(DATA_DIR).join("state.lock")
+}
+
+/// Where `reset` keeps the learner's version of a file before putting the shipped one back.
+pub fn backups_dir(root: &Path) -> PathBuf {
+    root.join(DATA_DIR).join("backups")
+}
+
+/// The compile budget's measurements of the solutions (see [`crate::authoring::budget`]), so
+/// that a second `dev check` measures only what changed.
+pub fn times_file(root: &Path) -> PathBuf {
+    root.join(DATA_DIR).join("compile-times.json")
+}
