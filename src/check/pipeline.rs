@@ -433,7 +433,7 @@ fn rebuild_unvouched(
 
 /// Builds the test harness of one bin, the path of every save: by replaying the rustc
 /// command cargo used last time while nothing it depends on has changed (see
-/// [`direct`](crate::build::fast_path)), else with cargo, learning the command for the next save.
+/// [the fast path](crate::build::fast_path)), else with cargo, learning the command for the next save.
 fn build_one_test(
     root: &Path,
     package: &ExercisePackage,
