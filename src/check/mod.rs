@@ -7,10 +7,12 @@
 pub mod events;
 pub mod libtest;
 mod pipeline;
+mod request;
 pub mod results;
 mod run;
 mod verdict;
 
 pub use events::{Event, EventFn};
-pub use pipeline::{Item, Options, check_all, check_one};
+pub use pipeline::{check_all, check_one};
+pub use request::{Item, Options};
 pub use verdict::{Outcome, Verdict};

@@ -8,95 +8,25 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use super::events::{self, Event, EventFn};
+use super::events::Event;
+use super::request::{Item, Options};
 use super::run::run_one;
 use super::verdict::{Outcome, Verdict};
 use crate::build::Artifact;
-use crate::build::cargo::{self, Build, Mode, ProgressFn};
+use crate::build::cargo::{self, Build, Mode};
 use crate::build::compiled::{self, Ledger};
-use crate::build::dependencies::Dependencies;
 use crate::build::failures::KnownFailure;
 use crate::build::fast_path::Recipe;
 use crate::build::light;
 use crate::check::results;
 use crate::course::Course;
-use crate::course::exercise::{Exercise, Variant};
 use crate::course::package::ExercisePackage;
 use crate::error::{Error, Result};
 use crate::files::{self, Lock};
-use crate::sandbox::process::Cancel;
-
-/// One file to check.
-#[derive(Debug, Clone, Copy)]
-pub struct Item<'a> {
-    pub exercise: &'a Exercise,
-    pub variant: Variant,
-    /// Clippy must be clean: the exercise's `strict_clippy`, or always for solutions in
-    /// `dev check`.
-    pub strict: bool,
-}
-
-impl<'a> Item<'a> {
-    /// The learner's file, with the exercise's own clippy setting.
-    pub fn exercise(exercise: &'a Exercise) -> Self {
-        Self {
-            exercise,
-            variant: Variant::Exercise,
-            strict: exercise.strict_clippy,
-        }
-    }
-
-    pub(super) fn bin(&self) -> String {
-        self.exercise.bin_name(self.variant)
-    }
-}
-
-/// How checks are carried out: colour, who hears of the check's progress, cancellation.
-#[derive(Clone)]
-pub struct Options {
-    pub color: bool,
-    /// Receives the check's [events](crate::check::events).
-    pub events: Option<EventFn>,
-    pub cancel: Cancel,
-    /// Run test harnesses with libtest's full output, one `test <name> ... ok` line per
-    /// test, for the per-test reports of [`crate::report::formats`]; otherwise `-q`.
-    pub per_test: bool,
-    /// Keep the rustc command of every bin a batch build compiles (see [`crate::build::fast_path`]):
-    /// `dev check`'s compile budget replays them. Otherwise only single checks keep theirs.
-    pub keep_recipes: bool,
-    /// The dependency build running in the background, if any: items that name a crate wait
-    /// for it (showing its progress), items that name none are checked at once.
-    pub dependencies: Option<Arc<Dependencies>>,
-}
-
-impl Options {
-    /// Options for a check in `color` (or not) that nobody follows and nothing cancels.
-    pub fn new(color: bool) -> Self {
-        Self {
-            color,
-            events: None,
-            cancel: Cancel::default(),
-            per_test: false,
-            keep_recipes: false,
-            dependencies: None,
-        }
-    }
-
-    fn emit(&self, event: Event) {
-        if let Some(events) = &self.events {
-            events(event);
-        }
-    }
-
-    /// Where cargo's progress goes: to the events, as [`Event::Building`].
-    fn progress(&self) -> Option<ProgressFn> {
-        self.events.as_ref().map(events::building)
-    }
-}
 
 /// Checks every item: those whose source names none of the package's crates in the light
 /// package (see [`light`]), at once; the others in the package itself, after the background

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::pipeline::{Item, Options};
+use super::request::{Item, Options};
 use super::verdict::{Outcome, Verdict};
 use crate::build::cargo::Build;
 use crate::check::libtest;

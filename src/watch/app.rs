@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::effects::Effect;
-use super::events::{CheckId, Event};
+use super::events::{CheckId, Event, Recheck};
 use crate::build::cargo::Progress;
 use crate::check::{Outcome, Verdict};
 use crate::course::Course;
@@ -32,17 +32,6 @@ pub enum Mode {
     Watch,
     /// `--manual`: only `r` checks.
     Manual,
-}
-
-/// Whether a check may be skipped when the file holds what was (or is being) checked already:
-/// editors often write the same content twice, and `touch` changes nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recheck {
-    /// A save: skipped when the content is unchanged.
-    IfChanged,
-    /// The learner asked (`r`), or what is known may be out of date (watch mode starts, all
-    /// exercises were checked).
-    Always,
 }
 
 /// What the screen shows.

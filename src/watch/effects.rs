@@ -9,8 +9,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use super::app::Recheck;
-use super::events::{CheckId, Event};
+use super::events::{CheckId, Event, Recheck};
 use super::trace;
 use crate::build::dependencies::Dependencies;
 use crate::check::{self, Item, Options};

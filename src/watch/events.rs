@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use crossterm::event::{self as term, KeyEvent, KeyEventKind};
 
-use super::app::Recheck;
 use crate::build::cargo::Progress;
 use crate::check::Outcome;
 use crate::error::Result;
@@ -18,6 +17,17 @@ use crate::error::Result;
 /// was cancelled since can be told from the one the screen waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CheckId(pub u64);
+
+/// Whether a check may be skipped when the file holds what was (or is being) checked already:
+/// editors often write the same content twice, and `touch` changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recheck {
+    /// A save: skipped when the content is unchanged.
+    IfChanged,
+    /// The learner asked (`r`), or what is known may be out of date (watch mode starts, all
+    /// exercises were checked).
+    Always,
+}
 
 /// Something watch mode reacts to (see [`super::app::App::update`]).
 #[derive(Debug)]

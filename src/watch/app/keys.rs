@@ -3,7 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Activity, App, Effect, Recheck, View};
+use super::{Activity, App, Effect, View};
+use crate::watch::events::Recheck;
 
 impl App {
     /// `key`, on the screen shown. Raw mode delivers Ctrl-C as a key: it quits from any screen.
