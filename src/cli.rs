@@ -23,12 +23,25 @@ pub struct Cli {
 }
 
 pub enum Command {
-    Init { dir: PathBuf },
-    Run { name: Option<String> },
-    Hint { name: Option<String>, more: bool },
+    Init {
+        dir: PathBuf,
+    },
+    Run {
+        name: Option<String>,
+    },
+    Hint {
+        name: Option<String>,
+        more: bool,
+    },
     List,
-    Reset { name: String },
-    Verify { batch: Batch },
+    /// `name`: the exercise's name or file; `None`: the current one, after asking unless `yes`.
+    Reset {
+        name: Option<String>,
+        yes: bool,
+    },
+    Verify {
+        batch: Batch,
+    },
     Dev(DevCommand),
 }
 
@@ -63,7 +76,8 @@ const LONG_ABOUT: &str =
 Run without a command in a course directory to start watch mode: edit the current exercise, \
 save, and see the verdict.";
 
-const NAME_HELP: &str = "The exercise's name, as in `backlings list`.";
+const NAME_HELP: &str = "The exercise: its name, as in `backlings list`, or its file \
+                         (exercises/…/NAME.rs, from where you are).";
 
 /// Parses the process's arguments; prints help or an error and exits when asked or wrong.
 pub fn parse() -> Cli {
@@ -121,10 +135,15 @@ fn command() -> ClapCommand {
         .subcommand(
             ClapCommand::new("reset")
                 .about(
-                    "Restore the shipped version of an exercise. Your version is first saved in \
-                     .backlings/backups/, and the message says where.",
+                    "Restore the shipped version of an exercise (default: the current one, \
+                     after asking). Your version is first saved in .backlings/backups/, and the \
+                     message says where.",
                 )
-                .arg(Arg::new("name").required(true).help(NAME_HELP)),
+                .arg(Arg::new("name").help(NAME_HELP))
+                .arg(flag("yes").short('y').help(
+                    "Reset the current exercise without asking (for scripts: without a \
+                     terminal, reset without a name needs it).",
+                )),
         )
         .subcommand(batch_args(ClapCommand::new("verify").about(
             "Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 \
@@ -164,7 +183,7 @@ fn dev_command() -> ClapCommand {
                 .arg(
                     Arg::new("name")
                         .required(true)
-                        .help("The exercise's name: a-z, 0-9 and _."),
+                        .help("The exercise's name: letters, digits and _."),
                 )
                 .arg(Arg::new("dir").long("dir").help(
                     "The chapter folder under exercises/ and solutions/, for example \
@@ -263,7 +282,8 @@ fn from_matches(matches: &ArgMatches) -> Cli {
         },
         "list" => Command::List,
         "reset" => Command::Reset {
-            name: name(m).unwrap_or_default(),
+            name: name(m),
+            yes: m.get_flag("yes"),
         },
         "verify" => Command::Verify { batch: batch(m) },
         "dev" => Command::Dev(match m.subcommand() {

@@ -66,7 +66,14 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
             commands::hint::run(name, depth)
         }
         Some(Command::List) => commands::list::run(),
-        Some(Command::Reset { name }) => commands::reset::run(&name),
+        Some(Command::Reset { name, yes }) => {
+            let consent = if yes {
+                commands::reset::Consent::Given
+            } else {
+                commands::reset::Consent::Ask
+            };
+            commands::reset::run(name.as_deref(), consent)
+        }
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
         Some(Command::Dev(command)) => match command {
             DevCommand::New { path } => commands::dev_new::run(&path),

@@ -57,15 +57,15 @@ fn a_duplicate_name_is_rejected() {
 }
 
 #[test]
-fn a_name_outside_a_z_0_9_underscore_is_rejected() {
+fn a_name_that_cannot_be_a_file_and_a_bin_is_rejected_with_the_reason() {
     assert_course_error(
         &format!(
             "format_version = 1\n{}",
             GOOD_ENTRY.replace("\"first\"", "\"First-One\"")
         ),
         &[
-            "info.toml:3:8: invalid exercise name \"First-One\"",
-            "a-z, 0-9 and _",
+            "info.toml:3:8: invalid exercise name \"First-One\": '-' is not allowed",
+            "letters (a-z, A-Z), digits and _",
         ],
     );
 }

@@ -9,17 +9,16 @@ use crate::course::exercise::{Variant, file_of};
 use crate::course::package::ExercisePackage;
 use crate::course::{self, Course, INFO_FILE};
 use crate::error::{Error, Result};
-use crate::files::{self, Problem};
+use crate::files;
 
 const EXERCISE: &str = include_str!("../authoring/templates/exercise.rs.tmpl");
 const SOLUTION: &str = include_str!("../authoring/templates/solution.rs.tmpl");
 
 pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
-    let root = std::env::current_dir()
-        .map_err(|e| Error::usage(format!("cannot read the current directory: {e}")))?;
-    if !course::is_valid_name(name) {
+    if let Some(problem) = course::name::problem(name) {
         return Err(Error::usage(format!(
-            "invalid exercise name {name:?}: use only a-z, 0-9 and _ (it becomes a file and a binary name)"
+            "invalid exercise name {name:?}: {problem}.\n  Use {} (it becomes a file and a binary name).",
+            course::name::ALLOWED
         )));
     }
     if let Some(dir) = dir.filter(|d| !course::is_valid_dir(d)) {
@@ -27,15 +26,9 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
             "invalid chapter {dir:?}: give one folder name such as \"01_http\" (no '/', '..' or absolute paths)"
         )));
     }
+    let root = course::root_here()?;
     let info_path = root.join(INFO_FILE);
-    let info = files::read_text(&info_path).map_err(|e| match e.problem {
-        Problem::Missing => Error::usage(format!(
-            "no course here: {} does not exist.\n  \
-             Run this in a course directory, or start one with `backlings dev new PATH`.",
-            info_path.display()
-        )),
-        _ => e.into(),
-    })?;
+    let info = files::read_text(&info_path)?;
     if edits::entry_names(&info, &info_path)?
         .iter()
         .any(|n| n == name)

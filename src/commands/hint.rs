@@ -1,4 +1,4 @@
-//! `backlings hint [NAME] [--more]`: the hint of an exercise and the standards it follows.
+//! `backlings hint [NAME | FILE] [--more]`: the hint of an exercise and the standards it follows.
 
 use crate::course::exercise::HintDepth;
 use crate::error::Result;
@@ -9,7 +9,7 @@ pub fn run(name: Option<String>, depth: HintDepth) -> Result<i32> {
     let (course, _) = crate::course::load_here()?;
     let (index, again) = match name {
         Some(name) => {
-            let index = course.find(&name)?;
+            let index = course.resolve(&name, &crate::course::here()?)?;
             let again = format!(
                 "Still stuck? `backlings hint {} --more` shows the recipe.",
                 course.exercises[index].name

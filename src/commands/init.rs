@@ -8,8 +8,8 @@ use std::path::Path;
 
 use crate::authoring::edits;
 use crate::authoring::scaffold;
-use crate::course::Course;
 use crate::course::bundled;
+use crate::course::{Course, INFO_FILE};
 use crate::error::{Error, Result};
 
 /// The exercise package, in this repository a workspace member (`course/`), becomes the
@@ -37,8 +37,9 @@ const SOLUTIONS_README: &str = "# Solutions\n\n\
 Each exercise's reference solution appears here when you finish the exercise: compare it \
 with yours.\n";
 
-/// Writes the course into `dir`, which must be new or empty.
+/// Writes the course into `dir`, which must be new or empty, and in no course.
 pub fn run(dir: &Path) -> Result<i32> {
+    refuse_inside_a_course(dir)?;
     scaffold::create_empty_dir(dir, "backlings init")?;
     for (path, contents) in bundled::FILES {
         let path = match *path {
@@ -63,6 +64,27 @@ pub fn run(dir: &Path) -> Result<i32> {
         scaffold::shell_word(dir)
     );
     Ok(0)
+}
+
+/// An error if `dir` would be inside a course: a course in a course is a mistake (`init` run
+/// in the course it wrote), and every command there would find the outer course's info.toml.
+fn refuse_inside_a_course(dir: &Path) -> Result<()> {
+    let wanted = crate::course::here()?.join(dir);
+    // The part of `dir` that exists, through its symbolic links: the rest holds no course.
+    let existing = wanted
+        .ancestors()
+        .find_map(|d| std::fs::canonicalize(d).ok());
+    let Some(course) = existing.and_then(|d| crate::course::find_root(&d)) else {
+        return Ok(());
+    };
+    Err(Error::usage(format!(
+        "{} is inside the course in {}, which has {INFO_FILE}: a course cannot be written \
+         inside another.\n  \
+         To learn in that course, run `backlings` there; to write a new one, give a directory \
+         outside it: `backlings init ~/backlings`.",
+        dir.display(),
+        course.display()
+    )))
 }
 
 /// The exercise package as the course's root manifest: bins and library from the root, the

@@ -1,4 +1,4 @@
-//! `backlings run [NAME]`: check one exercise and print the verdict.
+//! `backlings run [NAME | FILE]`: check one exercise and print the verdict.
 
 use console::style;
 
@@ -9,12 +9,13 @@ use crate::error::Result;
 use crate::progress::{self, Advance, Moved};
 use crate::report;
 
-/// Checks `name` (default: the current exercise). Exit code 0 when it is done, 1 when not.
+/// Checks `name`, an exercise's name or file (default: the current exercise). Exit code 0
+/// when it is done, 1 when not.
 pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     let (course, package) = crate::course::load_here()?;
     let mut state = crate::progress::load(&course)?;
     let index = match name {
-        Some(name) => course.find(&name)?,
+        Some(name) => course.resolve(&name, &crate::course::here()?)?,
         None => state.current,
     };
     let exercise = &course.exercises[index];

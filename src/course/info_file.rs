@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use crate::course::bundled;
 use crate::course::exercise::Exercise;
+use crate::course::name;
 use crate::error::{Error, Result};
 use crate::files::{self, Problem, line_col, visible};
 use crate::sandbox::limits::{self, Limits};
@@ -134,7 +135,7 @@ impl Course {
             [info.memory_mb, info.file_size_mb, info.processes],
             Limits::DEFAULT,
         )?;
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen = HashMap::new();
         let mut exercises = Vec::with_capacity(info.exercises.len());
         for entry in info.exercises {
             exercises.push(parser.exercise(root, entry, &mut seen, course_limits)?);
@@ -157,18 +158,6 @@ impl Course {
             return Ok(());
         }
         bundled::reveal_solution(&self.root, &exercise.solution_path())
-    }
-
-    /// The exercise called `name`, or an error that says how to list the names.
-    pub fn find(&self, name: &str) -> Result<usize> {
-        self.exercises
-            .iter()
-            .position(|e| e.name == name)
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "no exercise named {name:?} in this course.\n  Run `backlings list` to see the names."
-                ))
-            })
     }
 }
 
@@ -240,35 +229,47 @@ impl Parser<'_> {
     }
 
     /// One `[[exercises]]` entry, checked: a valid, unique name (`seen` holds the names so
-    /// far), a directory inside `exercises/`, a timeout and limits in range (`course_limits`
+    /// far, by their lower-case form), a directory inside `exercises/`, a timeout and limits in range (`course_limits`
     /// for those unset), and a regular file where the exercise should be.
     fn exercise(
         &self,
         root: &Path,
         entry: Spanned<ExerciseEntry>,
-        seen: &mut HashMap<String, Range<usize>>,
+        seen: &mut HashMap<String, (String, Range<usize>)>,
         course_limits: Limits,
     ) -> Result<Exercise> {
         let entry_span = entry.span();
         let entry = entry.into_inner();
         let name_span = entry.name.span();
         let name = entry.name.into_inner();
-        if !is_valid_name(&name) {
+        if let Some(problem) = name::problem(&name) {
             return Err(self.located(
                 Some(name_span),
-                &format!("invalid exercise name {name:?}"),
-                "names may only use a-z, 0-9 and _ (they become file and binary names)",
+                &format!("invalid exercise name {name:?}: {problem}"),
+                &format!(
+                    "names may use {} (they become file and binary names)",
+                    name::ALLOWED
+                ),
             ));
         }
-        if let Some(first) = seen.get(&name) {
-            let (line, _) = line_col(self.source, first.start);
+        // Names that differ only in case would be one file on macOS and Windows.
+        if let Some((first, span)) = seen.get(&name.to_ascii_lowercase()) {
+            let (line, _) = line_col(self.source, span.start);
+            let what = if *first == name {
+                format!("duplicate exercise name {name:?} (first used on line {line})")
+            } else {
+                format!(
+                    "exercise name {name:?} differs from {first:?} (line {line}) only in case: \
+                     they would be one file on macOS and Windows"
+                )
+            };
             return Err(self.located(
                 Some(name_span),
-                &format!("duplicate exercise name {name:?} (first used on line {line})"),
+                &what,
                 "every exercise needs a unique name; rename one of them",
             ));
         }
-        seen.insert(name.clone(), name_span.clone());
+        seen.insert(name.to_ascii_lowercase(), (name.clone(), name_span.clone()));
         let exercise = Exercise {
             name,
             dir: entry.dir.map(|dir| self.dir(dir)).transpose()?,
@@ -338,14 +339,6 @@ fn non_empty(message: Option<String>) -> Option<String> {
     message
         .map(|m| m.trim().to_string())
         .filter(|m| !m.is_empty())
-}
-
-/// Exercise names become file names and binary names: keep them to `[a-z0-9_]`.
-pub fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// A chapter folder: one plain path component, so it cannot leave `exercises/`.
@@ -473,12 +466,33 @@ mod tests {
     }
 
     #[test]
-    fn names_outside_the_allowed_characters_are_rejected() {
-        for bad in ["One", "a-b", "a b", "../x", ""] {
+    fn names_that_cannot_be_files_or_bins_are_rejected_at_their_position() {
+        for bad in ["a-b", "a b", "../x", "", "a.b", "deps"] {
             let msg = error(&ONE.replace("\"one\"", &format!("{bad:?}")));
             assert!(msg.contains("invalid exercise name"), "{bad}: {msg}");
             assert!(msg.starts_with("info.toml:3:8:"), "{msg}");
         }
+    }
+
+    #[test]
+    fn names_with_capitals_and_leading_digits_load_as_rustlings_loads_them() {
+        let source = ONE.replace("\"one\"", "\"4_PartialEq\"");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("exercises/01_ch")).unwrap();
+        std::fs::write(dir.path().join("exercises/01_ch/4_PartialEq.rs"), "").unwrap();
+        let course = Course::parse(dir.path(), Path::new("info.toml"), &source).unwrap();
+        assert_eq!(course.exercises[0].name, "4_PartialEq");
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_are_rejected_as_one_file() {
+        let msg = error(&format!("{ONE}{}", ONE[19..].replace("\"one\"", "\"One\"")));
+        assert!(
+            msg.starts_with(
+                "info.toml:7:8: exercise name \"One\" differs from \"one\" (line 3) only in case"
+            ),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -564,9 +578,9 @@ mod tests {
 
     #[test]
     fn the_caret_sits_under_the_span() {
-        let msg = error(&ONE.replace("\"one\"", "\"One\""));
+        let msg = error(&ONE.replace("\"one\"", "\"O-e\""));
         assert!(
-            msg.contains("3 | name = \"One\"\n  |        ^^^^^\n"),
+            msg.contains("3 | name = \"O-e\"\n  |        ^^^^^\n"),
             "{msg}"
         );
     }
