@@ -139,6 +139,32 @@ fn dev_add_puts_the_entry_after_its_chapter_and_refuses_what_would_clash() {
 }
 
 #[test]
+fn dev_add_works_from_a_subfolder_with_names_as_rustlings_takes_them() {
+    let course = new_course();
+    std::fs::create_dir_all(course.file("exercises/01_one")).unwrap();
+    let add_here = |name: &str| {
+        let mut command = add(&course, name, "01_one");
+        command.current_dir(course.file("exercises/01_one"));
+        command
+    };
+    add_here("4_PartialEq").assert().success();
+    assert!(course.file("exercises/01_one/4_PartialEq.rs").is_file());
+    assert_eq!(bins(&course), ["4_PartialEq", "4_PartialEq_sol"]);
+    add_here("4_partialeq")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already has an exercise named \"4_PartialEq\"",
+        ));
+    add_here("a-b")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid exercise name \"a-b\": '-' is not allowed",
+        ));
+}
+
+#[test]
 fn dev_update_rewrites_the_bins_after_info_toml_is_edited_by_hand() {
     let course = new_course();
     add(&course, "kept", "01_one").assert().success();

@@ -81,7 +81,9 @@ fn init_writes_the_course_without_solutions_into_a_new_directory_only() {
     backlings(temp.path(), &["init"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("backlings is not empty"));
+        .stderr(predicate::str::contains(
+            "backlings already holds a course (it has info.toml).\n  To learn in it: cd backlings && backlings.",
+        ));
     let notes = temp.path().join("mine/notes.txt");
     std::fs::create_dir(notes.parent().unwrap()).unwrap();
     std::fs::write(&notes, "my notes").unwrap();

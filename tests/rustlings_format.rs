@@ -79,3 +79,63 @@ fn dev_check_passes_and_dev_update_leaves_rustlings_manifest_as_it_is() {
     let manifest = FILES.iter().find(|(p, _)| *p == "Cargo.toml").unwrap().1;
     assert_eq!(course.read("Cargo.toml"), manifest);
 }
+
+/// Renames exercises of the rustlings course: each `(chapter folder, from, to)`, files,
+/// entries and bins.
+fn renamed(course: &TestCourse, names: &[(&str, &str, &str)]) {
+    for (dir, from, to) in names {
+        for file in ["info.toml", "Cargo.toml"] {
+            let text = course
+                .read(file)
+                .replace(&format!("\"{from}\""), &format!("\"{to}\""))
+                .replace(&format!("\"{from}_sol\""), &format!("\"{to}_sol\""))
+                .replace(&format!("/{from}.rs\""), &format!("/{to}.rs\""));
+            course.write(file, &text);
+        }
+        for folder in ["exercises", "solutions"] {
+            std::fs::rename(
+                course.file(&format!("{folder}/{dir}{from}.rs")),
+                course.file(&format!("{folder}/{dir}{to}.rs")),
+            )
+            .unwrap();
+        }
+    }
+}
+
+#[test]
+fn names_with_capitals_and_leading_digits_work_as_in_rustlings() {
+    let course = TestCourse::rustlings();
+    renamed(
+        &course,
+        &[
+            ("01_greet/", "greet", "4_Greet"),
+            ("", "compile_me", "CompileMe"),
+        ],
+    );
+    course
+        .backlings(&["dev", "check", "--compile-budget", "0"])
+        .assert()
+        .success()
+        .stdout("2 passed, 0 failed\n");
+    course
+        .backlings(&["verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::ends_with("0 passed, 2 failed\n"));
+    course
+        .backlings(&["run", "4_greet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean 4_Greet?"));
+    solve(&course, "exercises/01_greet/4_Greet.rs");
+    course
+        .backlings(&["run", "4_Greet"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("4_Greet is done!"));
+    course
+        .backlings(&["run", "exercises/CompileMe.rs"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("CompileMe does not compile yet"));
+}

@@ -29,12 +29,11 @@ pub fn run(name: &str, dir: Option<&str>) -> Result<i32> {
     let root = course::root_here()?;
     let info_path = root.join(INFO_FILE);
     let info = files::read_text(&info_path)?;
-    if edits::entry_names(&info, &info_path)?
-        .iter()
-        .any(|n| n == name)
-    {
+    // Names that differ only in case would be one file on macOS and Windows.
+    let names = edits::entry_names(&info, &info_path)?;
+    if let Some(taken) = names.iter().find(|n| n.eq_ignore_ascii_case(name)) {
         return Err(Error::usage(format!(
-            "{} already has an exercise named {name:?}; choose another name.",
+            "{} already has an exercise named {taken:?}; choose another name.",
             info_path.display()
         )));
     }

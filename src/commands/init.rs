@@ -73,10 +73,23 @@ fn refuse_inside_a_course(dir: &Path) -> Result<()> {
     // The part of `dir` that exists, through its symbolic links: the rest holds no course.
     let existing = wanted
         .ancestors()
-        .find_map(|d| std::fs::canonicalize(d).ok());
-    let Some(course) = existing.and_then(|d| crate::course::find_root(&d)) else {
+        .enumerate()
+        .find_map(|(depth, d)| Some((std::fs::canonicalize(d).ok()?, depth == 0)));
+    let Some((existing, whole)) = existing else {
         return Ok(());
     };
+    let Some(course) = crate::course::find_root(&existing) else {
+        return Ok(());
+    };
+    if whole && course == existing {
+        return Err(Error::usage(format!(
+            "{} already holds a course (it has {INFO_FILE}).\n  \
+             To learn in it: cd {} && backlings. To write another, give a new directory: \
+             backlings init <DIR>",
+            dir.display(),
+            scaffold::shell_word(dir)
+        )));
+    }
     Err(Error::usage(format!(
         "{} is inside the course in {}, which has {INFO_FILE}: a course cannot be written \
          inside another.\n  \
