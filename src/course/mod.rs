@@ -1,6 +1,7 @@
-//! The course as its files describe it: `info.toml` (the ordered exercises), each exercise's
-//! files and bins, the exercise package's manifest, and where shipped and bundled versions of
-//! a file come from.
+//! The course as its files describe it: where it is (the nearest folder with `info.toml`, from
+//! wherever a command runs), `info.toml` (the ordered exercises), each exercise's files and
+//! bins, the exercise package's manifest, and where shipped and bundled versions of a file
+//! come from.
 //!
 //! Uses the foundations and [`sandbox::limits`](crate::sandbox::limits) (what `info.toml` may
 //! set); nothing here builds or runs anything.
