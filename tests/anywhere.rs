@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::pty::Watch;
+use common::pty::{Start, Watch};
 use common::{CHAPTER, Ex, FAILS, PASSES, TestCourse, stdout};
 use predicates::prelude::*;
 
@@ -48,6 +48,21 @@ fn every_command_finds_the_course_from_a_subfolder() {
         .current_dir(&chapter)
         .assert()
         .success();
+}
+
+#[test]
+fn watch_mode_starts_from_a_subfolder() {
+    let course = course();
+    let mut watch = Watch::start_with(
+        &course,
+        Start {
+            shell: Some(&format!("cd exercises/{CHAPTER} && exec {{}}")),
+            ..Start::default()
+        },
+    );
+    watch.expect("first: 1 of 1 tests fail");
+    watch.press("q");
+    assert!(watch.expect_exit().success());
 }
 
 #[test]
