@@ -55,10 +55,16 @@ pub fn root_here() -> Result<PathBuf> {
     })
 }
 
-/// The course `dir` is in: the nearest folder at or above it with `info.toml`.
+/// The course `dir` is in: the nearest folder at or above it with `info.toml`. Anything there
+/// but a folder counts (a named pipe, a broken link), so that loading it says what is wrong
+/// with it, rather than a course further up being taken for it.
 pub fn find_root(dir: &Path) -> Option<PathBuf> {
+    let holds_info = |d: &Path| {
+        let info = d.join(INFO_FILE);
+        info.symlink_metadata().is_ok() && !info.is_dir()
+    };
     dir.ancestors()
-        .find(|d| d.join(INFO_FILE).is_file())
+        .find(|d| holds_info(d))
         .map(Path::to_path_buf)
 }
 
