@@ -373,6 +373,17 @@ mod tests {
     }
 
     #[test]
+    fn reset_takes_an_optional_name_and_yes() {
+        let reset = |args: &[&str]| match parse_from(args).unwrap().command {
+            Some(Command::Reset { name, yes }) => (name, yes),
+            _ => panic!("reset"),
+        };
+        assert_eq!(reset(&["reset"]), (None, false));
+        assert_eq!(reset(&["reset", "--yes"]), (None, true));
+        assert_eq!(reset(&["reset", "x", "-y"]), (Some("x".to_string()), true));
+    }
+
+    #[test]
     fn no_command_is_watch_mode_with_its_options() {
         let cli = parse_from(&["--manual"]).unwrap();
         assert!(cli.command.is_none() && cli.manual && !cli.poll);
