@@ -23,12 +23,27 @@ pub struct Cli {
 }
 
 pub enum Command {
-    Init { dir: PathBuf },
-    Run { name: Option<String> },
-    Hint { name: Option<String>, more: bool },
+    Init {
+        dir: PathBuf,
+    },
+    Run {
+        name: Option<String>,
+    },
+    Hint {
+        name: Option<String>,
+        more: bool,
+    },
     List,
-    Reset { name: String },
-    Verify { batch: Batch },
+    Reset {
+        name: String,
+    },
+    /// `reset --all`: start over; `yes`: without asking.
+    ResetAll {
+        yes: bool,
+    },
+    Verify {
+        batch: Batch,
+    },
     Dev(DevCommand),
 }
 
@@ -124,7 +139,16 @@ fn command() -> ClapCommand {
                     "Restore the shipped version of an exercise. Your version is first saved in \
                      .backlings/backups/, and the message says where.",
                 )
-                .arg(Arg::new("name").required(true).help(NAME_HELP)),
+                .arg(
+                    Arg::new("name")
+                        .required_unless_present("all")
+                        .help(NAME_HELP),
+                )
+                .arg(flag("all").conflicts_with("name").help(
+                    "Start over: restore every exercise you changed (each backed up first) and \
+                     clear your progress. Asks first.",
+                ))
+                .arg(flag("yes").help("Do not ask first (for scripts).")),
         )
         .subcommand(batch_args(ClapCommand::new("verify").about(
             "Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 \
@@ -262,6 +286,9 @@ fn from_matches(matches: &ArgMatches) -> Cli {
             more: m.get_flag("more"),
         },
         "list" => Command::List,
+        "reset" if m.get_flag("all") => Command::ResetAll {
+            yes: m.get_flag("yes"),
+        },
         "reset" => Command::Reset {
             name: name(m).unwrap_or_default(),
         },

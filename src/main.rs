@@ -67,6 +67,10 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
         }
         Some(Command::List) => commands::list::run(),
         Some(Command::Reset { name }) => commands::reset::run(&name),
+        Some(Command::ResetAll { yes }) => commands::reset_all::run(match yes {
+            true => commands::reset_all::Consent::Given,
+            false => commands::reset_all::Consent::Ask,
+        }),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
         Some(Command::Dev(command)) => match command {
             DevCommand::New { path } => commands::dev_new::run(&path),

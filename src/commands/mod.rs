@@ -9,6 +9,7 @@ pub mod hint;
 pub mod init;
 pub mod list;
 pub mod reset;
+pub mod reset_all;
 pub mod run;
 pub mod verify;
 

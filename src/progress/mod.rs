@@ -9,7 +9,7 @@ mod state;
 pub mod store;
 
 pub use record::{Advance, Moved, Recorded, record};
-pub use reset::reset_file;
+pub use reset::{Restored, reset_file, restore};
 pub use state::State;
 
 use crate::course::{Course, shipped};

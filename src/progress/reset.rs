@@ -10,9 +10,37 @@ use crate::course::shipped;
 use crate::error::Result;
 use crate::files::{self, Problem};
 
+/// What restoring one exercise did.
+pub enum Restored {
+    /// The file was already the shipped version: nothing was written.
+    AlreadyShipped,
+    /// The file was missing, and the shipped version was written.
+    WasMissing,
+    /// The learner's version was saved here (a path inside the course), then replaced.
+    BackedUp(PathBuf),
+}
+
 /// Restores `exercise`'s file from the shipped version, backing up what is there first.
 /// Returns the message for the learner.
 pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) -> Result<String> {
+    let relative = exercise.path();
+    Ok(match restore(course, exercise, commit)? {
+        Restored::AlreadyShipped => format!(
+            "{} is already as shipped: nothing to reset.",
+            relative.display()
+        ),
+        Restored::WasMissing => format!("Restored {} (it was missing).", relative.display()),
+        Restored::BackedUp(backup) => format!(
+            "Reset {} to the shipped version.\nYour version is saved as {}",
+            relative.display(),
+            backup.display()
+        ),
+    })
+}
+
+/// Restores `exercise`'s file from the shipped version, backing up what is there first, and
+/// says what it did.
+pub fn restore(course: &Course, exercise: &Exercise, commit: Option<&str>) -> Result<Restored> {
     let (root, relative, name) = (&course.root, &exercise.path(), &exercise.name);
     let shipped = shipped::shipped_contents(course, commit, relative)?;
     let path = root.join(relative);
@@ -23,10 +51,7 @@ pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) ->
         Err(e) => return Err(e.into()),
     };
     if mine.as_deref() == Some(shipped.as_slice()) {
-        return Ok(format!(
-            "{} is already as shipped: nothing to reset.",
-            relative.display()
-        ));
+        return Ok(Restored::AlreadyShipped);
     }
     let backup = match &mine {
         Some(bytes) => {
@@ -38,12 +63,10 @@ pub fn reset_file(course: &Course, exercise: &Exercise, commit: Option<&str>) ->
     };
     files::write_atomically(&path, &shipped)?;
     Ok(match backup {
-        Some(backup) => format!(
-            "Reset {} to the shipped version.\nYour version is saved as {}",
-            relative.display(),
-            backup.strip_prefix(root).unwrap_or(&backup).display()
-        ),
-        None => format!("Restored {} (it was missing).", relative.display()),
+        Some(backup) => {
+            Restored::BackedUp(backup.strip_prefix(root).unwrap_or(&backup).to_path_buf())
+        }
+        None => Restored::WasMissing,
     })
 }
 
