@@ -1,6 +1,7 @@
 //! The commands, one module each. Every command loads the course the same way, then does its
 //! one job; data flows one way: course → exercise → check → report → progress state.
 
+pub mod completions;
 pub mod dev_add;
 pub mod dev_check;
 pub mod dev_new;
