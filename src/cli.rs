@@ -34,6 +34,7 @@ pub enum Command {
     ResetAll { yes: bool },
     Verify { batch: Batch },
     Completions { shell: String },
+    Update,
     Dev(DevCommand),
 }
 
@@ -173,6 +174,12 @@ fn command() -> ClapCommand {
             "Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 \
              only when all pass.",
         )))
+        .subcommand(ClapCommand::new("update").about(
+            "In a course written by `init`, after installing a newer backlings: bring in its \
+             course, keeping your work. Files you never changed are replaced; a file you changed \
+             is merged with the new version where that is clean (yours backed up first), else \
+             kept, with the new version beside it (.new). Progress is kept.",
+        ))
         .subcommand(
             ClapCommand::new("completions")
                 .about(
@@ -326,6 +333,7 @@ fn from_matches(matches: &ArgMatches) -> Cli {
             name: name(m).unwrap_or_default(),
         },
         "verify" => Command::Verify { batch: batch(m) },
+        "update" => Command::Update,
         "completions" => Command::Completions {
             shell: m.get_one::<String>("shell").cloned().unwrap_or_default(),
         },

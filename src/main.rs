@@ -72,6 +72,7 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
             false => commands::reset_all::Consent::Ask,
         }),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
+        Some(Command::Update) => commands::update::run(),
         Some(Command::Completions { shell }) => commands::completions::run(&shell),
         Some(Command::Dev(command)) => match command {
             DevCommand::New { path } => commands::dev_new::run(&path),

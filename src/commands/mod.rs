@@ -12,6 +12,7 @@ pub mod list;
 pub mod reset;
 pub mod reset_all;
 pub mod run;
+pub mod update;
 pub mod verify;
 
 use std::path::PathBuf;
