@@ -9,7 +9,10 @@ use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
 use clap::{Arg, ArgAction, ArgMatches, Command as ClapCommand, value_parser};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+use clap_complete::env::CompleteEnv;
 
+use crate::course::Course;
 use crate::course::partition::Partition;
 use crate::report::formats::Format;
 
@@ -39,9 +42,16 @@ pub enum Command {
         name: Option<String>,
         yes: bool,
     },
+    ResetAll {
+        yes: bool,
+    },
     Verify {
         batch: Batch,
     },
+    Completions {
+        shell: String,
+    },
+    Update,
     Dev(DevCommand),
 }
 
@@ -79,9 +89,42 @@ save, and see the verdict.";
 const NAME_HELP: &str = "The exercise: its name, as in `backlings list`, or its file \
                          (exercises/…/NAME.rs, from where you are).";
 
+/// The environment variable a shell's completion script sets when it asks backlings for the
+/// candidates of a word (see `backlings completions`).
+pub const COMPLETE_VAR: &str = "BACKLINGS_COMPLETE";
+
+/// The shells `backlings completions` writes a script for.
+pub const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
+
 /// Parses the process's arguments; prints help or an error and exits when asked or wrong.
+/// A shell asking for completions is answered here, and the process ends.
 pub fn parse() -> Cli {
+    CompleteEnv::with_factory(command)
+        .var(COMPLETE_VAR)
+        .complete();
     from_matches(&command().get_matches())
+}
+
+/// An exercise's name as an argument: the shell completes it from the course here.
+fn name_arg() -> Arg {
+    Arg::new("name")
+        .help(NAME_HELP)
+        .add(ArgValueCandidates::new(exercise_names))
+}
+
+/// The exercise names of the course in the current directory, for a shell completing `run`,
+/// `hint` or `reset`; none where no valid course is. The course loader accepts only names of
+/// a-z, 0-9 and _, so nothing offered can drive the terminal.
+fn exercise_names() -> Vec<CompletionCandidate> {
+    let course = std::env::current_dir().ok().map(|root| Course::load(&root));
+    match course {
+        Some(Ok(course)) => course
+            .exercises
+            .into_iter()
+            .map(|e| CompletionCandidate::new(e.name))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn command() -> ClapCommand {
@@ -116,7 +159,7 @@ fn command() -> ClapCommand {
                     "Check one exercise (default: the current one) and print the result. Exit \
                      code 0 when it is done, 1 when not.",
                 )
-                .arg(Arg::new("name").help(NAME_HELP)),
+                .arg(name_arg()),
         )
         .subcommand(
             ClapCommand::new("hint")
@@ -124,7 +167,7 @@ fn command() -> ClapCommand {
                     "Show the hint of an exercise (default: the current one) and the standards \
                      it follows: first a nudge; `--more` adds the recipe, step by step.",
                 )
-                .arg(Arg::new("name").help(NAME_HELP))
+                .arg(name_arg())
                 .arg(flag("more").help("Also show the recipe, for when the nudge was not enough.")),
         )
         .subcommand(
@@ -139,16 +182,40 @@ fn command() -> ClapCommand {
                      after asking). Your version is first saved in .backlings/backups/, and the \
                      message says where.",
                 )
-                .arg(Arg::new("name").help(NAME_HELP))
+                .arg(name_arg().conflicts_with("all"))
+                .arg(flag("all").help(
+                    "Start over: restore every exercise you changed (each backed up first) and \
+                     clear your progress. Asks first.",
+                ))
                 .arg(flag("yes").short('y').help(
-                    "Reset the current exercise without asking (for scripts: without a \
-                     terminal, reset without a name needs it).",
+                    "Do not ask first (for scripts: without a terminal, reset without a name, \
+                     and reset --all, need it).",
                 )),
         )
         .subcommand(batch_args(ClapCommand::new("verify").about(
             "Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 \
              only when all pass.",
         )))
+        .subcommand(ClapCommand::new("update").about(
+            "In a course written by `init`, after installing a newer backlings: bring in its \
+             course, keeping your work. Files you never changed are replaced; a file you changed \
+             is merged with the new version where that is clean (yours backed up first), else \
+             kept, with the new version beside it (.new). Progress is kept.",
+        ))
+        .subcommand(
+            ClapCommand::new("completions")
+                .about(
+                    "Print the completion script for SHELL: commands, options and, for run, \
+                     hint and reset, the exercise names of the course you are in. The README \
+                     says how to install it.",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(SHELLS)
+                        .help("The shell to complete in."),
+                ),
+        )
         .subcommand(dev_command())
 }
 
@@ -281,11 +348,18 @@ fn from_matches(matches: &ArgMatches) -> Cli {
             more: m.get_flag("more"),
         },
         "list" => Command::List,
+        "reset" if m.get_flag("all") => Command::ResetAll {
+            yes: m.get_flag("yes"),
+        },
         "reset" => Command::Reset {
             name: name(m),
             yes: m.get_flag("yes"),
         },
         "verify" => Command::Verify { batch: batch(m) },
+        "update" => Command::Update,
+        "completions" => Command::Completions {
+            shell: m.get_one::<String>("shell").cloned().unwrap_or_default(),
+        },
         "dev" => Command::Dev(match m.subcommand() {
             Some(("new", m)) => DevCommand::New {
                 path: m.get_one::<PathBuf>("path").cloned().unwrap_or_default(),

@@ -68,13 +68,20 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
         Some(Command::List) => commands::list::run(),
         Some(Command::Reset { name, yes }) => {
             let consent = if yes {
-                commands::reset::Consent::Given
+                commands::Consent::Given
             } else {
-                commands::reset::Consent::Ask
+                commands::Consent::Ask
             };
             commands::reset::run(name.as_deref(), consent)
         }
+        Some(Command::ResetAll { yes }) => commands::reset_all::run(if yes {
+            commands::Consent::Given
+        } else {
+            commands::Consent::Ask
+        }),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
+        Some(Command::Update) => commands::update::run(),
+        Some(Command::Completions { shell }) => commands::completions::run(&shell),
         Some(Command::Dev(command)) => match command {
             DevCommand::New { path } => commands::dev_new::run(&path),
             DevCommand::Add { name, dir } => commands::dev_add::run(&name, dir.as_deref()),

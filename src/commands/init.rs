@@ -11,11 +11,13 @@ use crate::authoring::scaffold;
 use crate::course::bundled;
 use crate::course::{Course, INFO_FILE};
 use crate::error::{Error, Result};
+use crate::files;
+use crate::progress;
 
 /// The exercise package, in this repository a workspace member (`course/`), becomes the
 /// course's root package, rustlings-style: its library moves to `support/`.
 const PACKAGE: &str = "course/Cargo.toml";
-const LIBRARY: (&str, &str) = ("course/src/lib.rs", "support/lib.rs");
+pub const LIBRARY: (&str, &str) = ("course/src/lib.rs", "support/lib.rs");
 
 /// The build settings of this repository's root manifest for the course's dependencies,
 /// which a workspace member cannot carry (a test keeps them equal), and an empty workspace: the course is a workspace of its
@@ -37,23 +39,17 @@ const SOLUTIONS_README: &str = "# Solutions\n\n\
 Each exercise's reference solution appears here when you finish the exercise: compare it \
 with yours.\n";
 
-/// Writes the course into `dir`, which must be new or empty, and in no course.
+/// Writes the course into `dir`, which must be new or empty, and in no course, and records
+/// what it wrote (see [`progress::delivered`]), so that `backlings update` can tell the
+/// learner's changes apart.
 pub fn run(dir: &Path) -> Result<i32> {
     refuse_inside_a_course(dir)?;
     scaffold::create_empty_dir(dir, "backlings init")?;
-    for (path, contents) in bundled::FILES {
-        let path = match *path {
-            PACKAGE => continue,
-            p if p == LIBRARY.0 => LIBRARY.1,
-            p if p.starts_with("solutions/") => continue,
-            p => p,
-        };
-        scaffold::write(dir, path, contents)?;
+    let (course, written) = write_course(dir)?;
+    for relative in &written {
+        let contents = files::read(&dir.join(relative))?;
+        progress::delivered::record(dir, relative, &contents)?;
     }
-    let course = Course::load(dir)?;
-    scaffold::write(dir, "Cargo.toml", manifest(&course)?.as_bytes())?;
-    scaffold::write(dir, ".gitignore", scaffold::GITIGNORE.as_bytes())?;
-    scaffold::write(dir, "solutions/README.md", SOLUTIONS_README.as_bytes())?;
     println!(
         "Wrote the backlings course ({} exercises) to {}.\n\
          Start learning:\n  cd {}\n  backlings\n\
@@ -98,6 +94,35 @@ fn refuse_inside_a_course(dir: &Path) -> Result<()> {
         dir.display(),
         course.display()
     )))
+}
+
+/// Writes the bundled course into `dir`, where none of its files may exist yet: returns the
+/// course and the course-relative paths written, in a stable order. `update` writes the new
+/// version this way too, into a folder of its own, to compare it with the learner's.
+pub fn write_course(dir: &Path) -> Result<(Course, Vec<String>)> {
+    let mut written = Vec::new();
+    for (path, contents) in bundled::FILES {
+        let path = match *path {
+            PACKAGE => continue,
+            p if p == LIBRARY.0 => LIBRARY.1,
+            p if p.starts_with("solutions/") => continue,
+            p => p,
+        };
+        scaffold::write(dir, path, contents)?;
+        written.push(path.to_string());
+    }
+    let course = Course::load(dir)?;
+    let generated = [
+        ("Cargo.toml", manifest(&course)?),
+        (".gitignore", scaffold::GITIGNORE.to_string()),
+        ("solutions/README.md", SOLUTIONS_README.to_string()),
+    ];
+    for (path, contents) in generated {
+        scaffold::write(dir, path, contents.as_bytes())?;
+        written.push(path.to_string());
+    }
+    written.sort();
+    Ok((course, written))
 }
 
 /// The exercise package as the course's root manifest: bins and library from the root, the

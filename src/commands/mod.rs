@@ -1,6 +1,7 @@
 //! The commands, one module each. Every command loads the course the same way, then does its
 //! one job; data flows one way: course → exercise → check → report → progress state.
 
+pub mod completions;
 pub mod dev_add;
 pub mod dev_check;
 pub mod dev_new;
@@ -9,7 +10,9 @@ pub mod hint;
 pub mod init;
 pub mod list;
 pub mod reset;
+pub mod reset_all;
 pub mod run;
+pub mod update;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -131,4 +134,37 @@ impl Reporting {
             }
         }
     }
+}
+
+/// Whether a command that changes the learner's files needs their answer first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// Ask, in a terminal.
+    Ask,
+    /// Given on the command line (`--yes`).
+    Given,
+}
+
+/// Asks `question` on the terminal and reads a yes (`y`, `yes`, any case); anything else is a
+/// no. Without a terminal to ask in, the error `no_terminal` (it says to pass `--yes`): a
+/// script must never wait on a question.
+pub fn ask(question: &str, no_terminal: Error) -> Result<bool> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(no_terminal);
+    }
+    print!("{question} [y/N] ");
+    std::io::stdout()
+        .flush()
+        .map_err(|e| Error::environment("could not ask on the terminal").caused_by(e))?;
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::environment("could not read the answer").caused_by(e))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }

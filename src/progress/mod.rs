@@ -3,13 +3,14 @@
 //! Uses the course and check (a verdict is what gets recorded); reports show it, and commands
 //! and watch mode record through it.
 
+pub mod delivered;
 mod record;
 mod reset;
 mod state;
 pub mod store;
 
 pub use record::{Advance, Moved, Recorded, record};
-pub use reset::reset_file;
+pub use reset::{Restored, back_up, reset_file, restore};
 pub use state::State;
 
 use crate::course::{Course, shipped};

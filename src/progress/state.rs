@@ -135,6 +135,16 @@ impl State {
         self.done.len()
     }
 
+    /// Forgets which exercises are done and goes back to the first one: the learner starts
+    /// over. The shipped baseline stays, so later resets restore the same version.
+    pub fn start_over(&mut self) {
+        self.done.clear();
+        self.current = 0;
+        // Recorded as a move even if this process was at the first exercise already: the file
+        // may name another one.
+        self.synced.current = usize::MAX;
+    }
+
     /// The first exercise after `from` (in course order, wrapping around) that is not done.
     pub fn next_pending(&self, course: &Course, from: usize) -> Option<usize> {
         let n = course.exercises.len();
@@ -562,6 +572,25 @@ mod tests {
             text.contains("shipped_commit = \"--output=/tmp/x\""),
             "{text}"
         );
+    }
+
+    #[test]
+    fn starting_over_clears_done_and_current_but_keeps_the_baseline() {
+        let (_dir, course, _) = course();
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        let mut state = State::load(&course).unwrap();
+        state.record_baseline(Some(commit.to_string()));
+        state.set_done("a", true);
+        state.current = 2;
+        state.save(&course).unwrap();
+
+        let mut state = State::load(&course).unwrap();
+        state.start_over();
+        state.save(&course).unwrap();
+
+        let state = State::load(&course).unwrap();
+        assert_eq!((state.done_count(), state.current), (0, 0));
+        assert_eq!(state.shipped_commit().unwrap(), Some(commit));
     }
 
     #[test]

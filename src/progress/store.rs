@@ -1,7 +1,8 @@
 //! The layout of `.backlings/`, backlings' own folder in the course directory (ignored by git):
-//! the one place that knows where the learner's progress, its lock, `reset`'s backups and the
-//! compile budget's measurements are kept. What backlings keeps about builds is not here but
-//! in the build directory (see [`crate::course::package::build_dir`]).
+//! the one place that knows where the learner's progress, its lock, `reset`'s backups, the
+//! compile budget's measurements and the record of what `init` wrote are kept. What backlings
+//! keeps about builds is not here but in the build directory (see
+//! [`crate::course::package::build_dir`]).
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,13 @@ pub fn lock_file(root: &Path) -> PathBuf {
 /// Where `reset` keeps the learner's version of a file before putting the shipped one back.
 pub fn backups_dir(root: &Path) -> PathBuf {
     root.join(DATA_DIR).join("backups")
+}
+
+/// What `backlings init` (and then `update`) wrote, file by file under their course-relative
+/// paths: the version the learner got, so that `update` knows which files they changed and
+/// has the base of a three-way merge.
+pub fn delivered_dir(root: &Path) -> PathBuf {
+    root.join(DATA_DIR).join("delivered")
 }
 
 /// The compile budget's measurements of the solutions (see [`crate::authoring::budget`]), so
