@@ -24,7 +24,7 @@ pub struct Cli {
 
 pub enum Command {
     Init { dir: PathBuf },
-    Run { name: Option<String> },
+    Run { name: Option<String>, verbose: bool },
     Hint { name: Option<String>, more: bool },
     List,
     Reset { name: String },
@@ -102,7 +102,11 @@ fn command() -> ClapCommand {
                     "Check one exercise (default: the current one) and print the result. Exit \
                      code 0 when it is done, 1 when not.",
                 )
-                .arg(Arg::new("name").help(NAME_HELP)),
+                .arg(Arg::new("name").help(NAME_HELP))
+                .arg(flag("verbose").short('v').help(
+                    "Show the tests' whole output, not only the first failure in full and the \
+                     others one line each.",
+                )),
         )
         .subcommand(
             ClapCommand::new("hint")
@@ -256,7 +260,10 @@ fn from_matches(matches: &ArgMatches) -> Cli {
         "init" => Command::Init {
             dir: m.get_one::<PathBuf>("dir").cloned().unwrap_or_default(),
         },
-        "run" => Command::Run { name: name(m) },
+        "run" => Command::Run {
+            name: name(m),
+            verbose: m.get_flag("verbose"),
+        },
         "hint" => Command::Hint {
             name: name(m),
             more: m.get_flag("more"),

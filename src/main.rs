@@ -56,7 +56,14 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
     match command {
         None => watch::run(color, noticing),
         Some(Command::Init { dir }) => commands::init::run(&dir),
-        Some(Command::Run { name }) => commands::run::run(name, color),
+        Some(Command::Run { name, verbose }) => {
+            let detail = if verbose {
+                report::Detail::Full
+            } else {
+                report::Detail::Summary
+            };
+            commands::run::run(name, detail, color)
+        }
         Some(Command::Hint { name, more }) => {
             let depth = if more {
                 course::exercise::HintDepth::Recipe

@@ -96,6 +96,8 @@ pub struct Notice {
     pub welcome: bool,
     /// How saves are noticed, when it is not the usual way.
     pub note: Option<String>,
+    /// Failing tests in libtest's whole output (`f`), not the summary.
+    pub full_output: bool,
 }
 
 /// Watch mode's state: the learner's progress and what the screen shows of it.
@@ -109,6 +111,9 @@ pub struct App {
     notice: Notice,
     /// The id of the last check started.
     last_id: u64,
+    /// A save has settled and its content is being read: if it changed, the message shown
+    /// is stale. Writes of backlings' own (a reset) change nothing the learner did.
+    save_settled: bool,
     /// What the event being handled asks for.
     effects: Vec<Effect>,
 }
@@ -124,6 +129,7 @@ impl App {
             hint: None,
             welcome: progress.is_new,
             note,
+            full_output: false,
         };
         Self {
             course,
@@ -134,6 +140,7 @@ impl App {
             last: None,
             notice,
             last_id: 0,
+            save_settled: false,
             effects: Vec::new(),
         }
     }
@@ -158,8 +165,7 @@ impl App {
                 }
             }
             Event::DebounceOver => {
-                // A save, like a key, makes old messages stale.
-                self.notice.message = None;
+                self.save_settled = true;
                 self.check_current(Recheck::IfChanged);
             }
             Event::Read {
@@ -300,6 +306,7 @@ impl App {
         if index != self.progress.current {
             return; // read for an exercise that is no longer current
         }
+        let after_save = std::mem::take(&mut self.save_settled);
         if matches!(self.activity, Activity::CheckingAll { .. }) {
             return self.check_current(recheck);
         }
@@ -314,6 +321,11 @@ impl App {
         if recheck == Recheck::IfChanged && self.already_checked(index, content) {
             self.trace(format!("unchanged {} {content:016x}", self.name(index)));
             return;
+        }
+        if after_save {
+            // The learner saved new content: like a key, it makes old messages stale. A
+            // save that changed nothing (backlings' own reset noticed) leaves them.
+            self.notice.message = None;
         }
         self.cancel_check();
         self.last_id += 1;

@@ -10,9 +10,9 @@ use console::style;
 use crate::course::Course;
 use crate::course::exercise::{HintDepth, Variant};
 use crate::progress::State;
-use crate::report;
 use crate::report::hint;
 use crate::report::list;
+use crate::report::{self, Detail, Place};
 
 use super::app::{Activity, App, BuildShown, Mode, View};
 use crate::report::build_progress;
@@ -105,7 +105,20 @@ fn status(app: &App, width: u16) -> String {
         }
         Activity::CheckingAll { .. } => "Checking every exercise…\n".to_string(),
         Activity::Idle => match app.verdict() {
-            Some(outcome) => report::outcome(exercise, Variant::Exercise, outcome, &course.root),
+            Some(outcome) => {
+                let detail = if app.notice().full_output {
+                    Detail::Full
+                } else {
+                    Detail::Summary
+                };
+                report::outcome(
+                    exercise,
+                    Variant::Exercise,
+                    outcome,
+                    &course.root,
+                    (Place::Watch, detail),
+                )
+            }
             None if app.mode() == Mode::Manual => {
                 format!("Press r to check {}.\n", style(&exercise.name).bold())
             }

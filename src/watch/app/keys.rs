@@ -42,6 +42,7 @@ impl App {
             KeyCode::Char('x') => self.view = View::ConfirmReset,
             KeyCode::Char('c') => self.check_all(),
             KeyCode::Char('n') => self.next(),
+            KeyCode::Char('f') => self.notice.full_output = !self.notice.full_output,
             _ => {}
         }
     }
@@ -97,6 +98,7 @@ impl App {
         self.view = View::Main;
         self.notice.hint = None;
         self.notice.welcome = false;
+        self.notice.full_output = false;
         if index != self.progress.current {
             self.progress.current = index;
             self.effects.push(Effect::SaveProgress);

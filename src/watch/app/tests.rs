@@ -595,3 +595,44 @@ fn a_read_for_an_exercise_that_is_no_longer_current_is_ignored() {
     assert!(answer(&mut app, &effects, Some(OLD)).is_empty());
     assert!(matches!(app.activity, Activity::Idle));
 }
+
+#[test]
+fn a_reset_message_outlasts_the_reset_being_noticed_and_its_check() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    let check = start(&mut app, OLD);
+    verdict(&mut app, check, Verdict::TestsFailed, OLD);
+    app.update(key('x'));
+    app.update(key('y'));
+    let saved = "Your version is saved as .backlings/backups/a.rs".to_string();
+    let effects = app.update(Event::Reset(Ok(saved.clone())));
+    let check = one_check(&answer(&mut app, &effects, Some(NEW)));
+
+    // The watcher notices the reset's own write: same content, nothing the learner did.
+    save(&mut app, Some(NEW));
+    verdict(&mut app, check, Verdict::TestsFailed, NEW);
+    assert_eq!(message(&app), saved);
+}
+
+#[test]
+fn a_save_of_new_content_makes_the_message_stale() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    let check = start(&mut app, OLD);
+    verdict(&mut app, check, Verdict::TestsFailed, OLD);
+    app.update(key('n'));
+    assert!(!message(&app).is_empty());
+
+    save(&mut app, Some(OLD));
+    assert!(!message(&app).is_empty(), "an unchanged save is no action");
+    save(&mut app, Some(NEW));
+    assert_eq!(message(&app), "");
+}
+
+#[test]
+fn f_switches_between_the_failure_summary_and_the_full_output() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    assert!(!app.notice.full_output);
+    app.update(key('f'));
+    assert!(app.notice.full_output);
+    app.update(key('f'));
+    assert!(!app.notice.full_output);
+}
