@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::effects::Effect;
-use super::events::{CheckId, Event, Recheck};
+use super::events::{AllStep, CheckId, Event, Recheck};
 use crate::build::cargo::Progress;
 use crate::check::{Outcome, Verdict};
 use crate::course::Course;
@@ -53,7 +53,19 @@ pub enum Activity {
     /// checked again, unless every exercise is done and no check was asked for meanwhile.
     CheckingAll {
         check_waiting: bool,
+        progress: AllProgress,
     },
+}
+
+/// How far a check of every exercise (`c`) is, as the screen shows it.
+#[derive(Debug, Default)]
+pub struct AllProgress {
+    /// Exercises with a verdict.
+    pub checked: usize,
+    /// Cargo's units built and to build, while a build runs.
+    pub building: Option<(u32, u32)>,
+    /// The exercise whose verdict came last.
+    pub last: Option<usize>,
 }
 
 /// A check of the current exercise on its way.
@@ -186,6 +198,7 @@ impl App {
                 outcome,
                 content,
             } => self.on_checked(id, outcome, content),
+            Event::AllStep(step) => self.on_all_step(step),
             Event::CheckedAll(outcomes) => self.on_checked_all(outcomes),
             Event::Reset(Ok(message)) => {
                 self.notice.message = Some(message);
@@ -277,7 +290,7 @@ impl App {
     /// Asks for the current exercise's content, to check it (see [`Self::on_read`]). While
     /// every exercise is checked, the check waits for that to end.
     fn check_current(&mut self, recheck: Recheck) {
-        if let Activity::CheckingAll { check_waiting } = &mut self.activity {
+        if let Activity::CheckingAll { check_waiting, .. } = &mut self.activity {
             *check_waiting = true;
             return;
         }
@@ -474,12 +487,27 @@ impl App {
         }
     }
 
+    /// A step of the check of every exercise, for its progress on screen.
+    fn on_all_step(&mut self, step: AllStep) {
+        let Activity::CheckingAll { progress, .. } = &mut self.activity else {
+            return; // the check ended (its last steps may arrive after its end)
+        };
+        match step {
+            AllStep::Building { done, total } => progress.building = Some((done, total)),
+            AllStep::Built => progress.building = None,
+            AllStep::Finished(index) => {
+                progress.checked += 1;
+                progress.last = Some(index);
+            }
+        }
+    }
+
     /// Every exercise was checked: the verdicts are recorded and counted. The current exercise
     /// is checked again (its file may have changed during the run), unless the course is
     /// finished and nothing asked for a check meanwhile: then the final screen shows.
     fn on_checked_all(&mut self, outcomes: Result<Vec<Outcome>>) {
         let check_waiting = match self.activity {
-            Activity::CheckingAll { check_waiting } => check_waiting,
+            Activity::CheckingAll { check_waiting, .. } => check_waiting,
             Activity::Idle | Activity::Checking(_) => return,
         };
         self.activity = Activity::Idle;

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use super::events::{CheckId, Event, Recheck};
+use super::events::{AllStep, CheckId, Event, Recheck};
 use super::trace;
+use crate::build::cargo::Progress;
 use crate::build::dependencies::Dependencies;
 use crate::check::{self, Item, Options};
 use crate::course::Course;
@@ -206,7 +207,23 @@ impl Executor {
 
     fn check_all(&mut self) {
         let cancel = Cancel::default();
-        let options = self.options(cancel.clone());
+        let steps_tx = self.tx.clone();
+        // The screen follows the check: units built, then each verdict.
+        let options = Options {
+            events: Some(Arc::new(move |event| {
+                let step = match event {
+                    check::Event::Building(Progress::Units { done, total })
+                    | check::Event::Building(Progress::WaitingForCrates { done, total, .. }) => {
+                        AllStep::Building { done, total }
+                    }
+                    check::Event::Built => AllStep::Built,
+                    check::Event::Finished { index, .. } => AllStep::Finished(index),
+                    check::Event::Started { .. } | check::Event::Building(_) => return,
+                };
+                let _ = steps_tx.send(Event::AllStep(step));
+            })),
+            ..self.options(cancel.clone())
+        };
         let (course, package, tx) = (self.course.clone(), self.package.clone(), self.tx.clone());
         spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();

@@ -29,6 +29,17 @@ pub enum Recheck {
     Always,
 }
 
+/// A step of the check of every exercise (from the check's events), for its progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllStep {
+    /// Cargo built `done` of `total` units.
+    Building { done: u32, total: u32 },
+    /// The binaries are built: tests and programs run.
+    Built,
+    /// Exercise `index` has its verdict.
+    Finished(usize),
+}
+
 /// Something watch mode reacts to (see [`super::app::App::update`]).
 #[derive(Debug)]
 pub enum Event {
@@ -62,6 +73,8 @@ pub enum Event {
         outcome: Result<Outcome>,
         content: Option<u64>,
     },
+    /// Checking all exercises (`c`) went a step further.
+    AllStep(AllStep),
     /// Checking all exercises (`c`) finished.
     CheckedAll(Result<Vec<Outcome>>),
     /// The current exercise's file was reset (the message for the learner), or why not.

@@ -14,7 +14,7 @@ use crate::report::hint;
 use crate::report::list;
 use crate::report::{self, Detail, Place};
 
-use super::app::{Activity, App, BuildShown, Mode, View};
+use super::app::{Activity, AllProgress, App, BuildShown, Mode, View};
 use crate::report::build_progress;
 
 /// The whole screen for the app's current state, `width` × `height` characters. Text is
@@ -103,7 +103,7 @@ fn status(app: &App, width: u16) -> String {
             out.push('\n');
             out
         }
-        Activity::CheckingAll { .. } => "Checking every exercise…\n".to_string(),
+        Activity::CheckingAll { progress, .. } => all_progress(course, progress, width),
         Activity::Idle => match app.verdict() {
             Some(outcome) => {
                 let detail = if app.notice().full_output {
@@ -125,6 +125,31 @@ fn status(app: &App, width: u16) -> String {
             None => String::new(),
         },
     }
+}
+
+/// How far the check of every exercise is: a bar of exercises with a verdict, and what it
+/// does now (building, with cargo's units, or running, with the last exercise checked).
+fn all_progress(course: &Course, progress: &AllProgress, width: u16) -> String {
+    let total = course.exercises.len();
+    let counts = format!(" {}/{total}", progress.checked);
+    let room = usize::from(width)
+        .saturating_sub("Checking every exercise: []".len() + counts.len() + 1)
+        .clamp(5, 40);
+    let mut out = format!(
+        "Checking every exercise: [{}]{counts}\n",
+        bar(progress.checked, total, room)
+    );
+    match (progress.building, progress.last) {
+        (Some((done, total)), _) => {
+            out.push_str(&format!("Building the exercises: {done}/{total} units\n"))
+        }
+        (None, Some(last)) => out.push_str(&format!(
+            "Running the tests; last checked: {}\n",
+            style(&course.exercises[last].name).bold()
+        )),
+        (None, None) => out.push_str("Building the exercises…\n"),
+    }
+    out
 }
 
 /// The keys that work on the main screen; `h` says what it shows next.

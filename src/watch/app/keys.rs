@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Activity, App, Effect, View};
+use super::{Activity, AllProgress, App, Effect, View};
 use crate::watch::events::Recheck;
 
 impl App {
@@ -130,6 +130,7 @@ impl App {
         self.cancel_check();
         self.activity = Activity::CheckingAll {
             check_waiting: false,
+            progress: AllProgress::default(),
         };
         self.effects.push(Effect::CheckAll);
     }

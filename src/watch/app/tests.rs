@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::error::Error;
+use crate::watch::events::AllStep;
 
 /// Fingerprints of three versions of a file.
 const OLD: u64 = 1;
@@ -635,4 +636,34 @@ fn f_switches_between_the_failure_summary_and_the_full_output() {
     assert!(app.notice.full_output);
     app.update(key('f'));
     assert!(!app.notice.full_output);
+}
+
+/// What the screen shows of a check of every exercise: (checked, building, last).
+fn all_progress(app: &App) -> (usize, Option<(u32, u32)>, Option<usize>) {
+    match &app.activity {
+        Activity::CheckingAll { progress, .. } => {
+            (progress.checked, progress.building, progress.last)
+        }
+        other => panic!("not checking every exercise: {other:?}"),
+    }
+}
+
+#[test]
+fn check_all_shows_the_units_built_then_each_verdict_as_it_comes() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('c'));
+    assert_eq!(all_progress(&app), (0, None, None));
+
+    app.update(Event::AllStep(AllStep::Building { done: 4, total: 9 }));
+    assert_eq!(all_progress(&app), (0, Some((4, 9)), None));
+    app.update(Event::AllStep(AllStep::Built));
+    app.update(Event::AllStep(AllStep::Finished(2)));
+    app.update(Event::AllStep(AllStep::Finished(0)));
+    assert_eq!(all_progress(&app), (2, None, Some(0)));
+
+    // A step that arrives after the check ended changes nothing.
+    let outcomes = (0..3).map(|_| Outcome::of(Verdict::TestsFailed)).collect();
+    app.update(Event::CheckedAll(Ok(outcomes)));
+    assert!(app.update(Event::AllStep(AllStep::Finished(1))).is_empty());
+    assert!(!matches!(app.activity, Activity::CheckingAll { .. }));
 }
