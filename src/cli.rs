@@ -20,6 +20,8 @@ pub struct Cli {
     pub poll: bool,
     /// Watch mode: check only when `r` is pressed.
     pub manual: bool,
+    /// Watch mode: the editor `e` opens.
+    pub editor: Option<String>,
 }
 
 pub enum Command {
@@ -83,6 +85,11 @@ fn command() -> ClapCommand {
                      exhausted inotify limit.",
         ))
         .arg(flag("manual").help("Watch mode without watching: press r to check."))
+        .arg(Arg::new("editor").long("editor").value_name("CMD").help(
+            "Watch mode: the editor e opens the current exercise in (default: VS Code in its \
+             terminal, else $VISUAL, else $EDITOR). Split like a shell command; the file is \
+             its last argument.",
+        ))
         .subcommand(
             ClapCommand::new("init")
                 .about(
@@ -299,6 +306,7 @@ fn from_matches(matches: &ArgMatches) -> Cli {
         command,
         poll: matches.get_flag("poll"),
         manual: matches.get_flag("manual"),
+        editor: matches.get_one::<String>("editor").cloned(),
     }
 }
 

@@ -206,6 +206,8 @@ impl App {
             }
             Event::Reset(Err(e)) => self.notice.message = Some(e.report()),
             Event::HandOutFailed(message) => self.add_message(message),
+            Event::Edited(Ok(())) => {}
+            Event::Edited(Err(message)) => self.notice.message = Some(message),
         }
         std::mem::take(&mut self.effects)
     }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
+use super::editor::{self, Editor};
 use super::events::{AllStep, CheckId, Event, Recheck};
 use super::trace;
 use crate::build::cargo::Progress;
@@ -55,6 +56,8 @@ pub enum Effect {
         index: usize,
         commit: Option<String>,
     },
+    /// Open exercise `index` in the learner's editor: [`Event::Edited`].
+    Edit(usize),
     /// End watch mode.
     Quit,
 }
@@ -83,6 +86,8 @@ pub struct Executor {
     check_all: Option<Cancel>,
     /// When the debounce timer runs out.
     debounce: Option<Instant>,
+    /// The editor `e` opens, or why there is none.
+    editor: std::result::Result<Editor, String>,
 }
 
 impl Executor {
@@ -92,6 +97,7 @@ impl Executor {
         course: Arc<Course>,
         package: Arc<ExercisePackage>,
         color: bool,
+        editor: std::result::Result<Editor, String>,
         tx: Sender<Event>,
     ) -> Self {
         let dependencies = package
@@ -107,6 +113,7 @@ impl Executor {
             check: None,
             check_all: None,
             debounce: None,
+            editor,
         }
     }
 
@@ -141,6 +148,14 @@ impl Executor {
                 let exercise = &self.course.exercises[index];
                 let reset = reset_file(&self.course, exercise, commit.as_deref());
                 return Ok(After::Event(Event::Reset(reset)));
+            }
+            Effect::Edit(index) => {
+                let file = self.course.root.join(self.course.exercises[index].path());
+                let edited = match &self.editor {
+                    Ok(editor) => editor::open(editor, &file),
+                    Err(why) => Err(why.clone()),
+                };
+                return Ok(After::Event(Event::Edited(edited)));
             }
             Effect::Quit => return Ok(After::Quit),
         }

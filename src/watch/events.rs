@@ -4,7 +4,7 @@
 //! work at all. What the executor learns while carrying out an effect (a file's content, a
 //! reset done, the debounce timer run out) comes back as an event too, at once.
 
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
 use crossterm::event::{self as term, KeyEvent, KeyEventKind};
@@ -81,10 +81,14 @@ pub enum Event {
     Reset(Result<String>),
     /// A done exercise's solution could not be handed out: why.
     HandOutFailed(String),
+    /// The editor ran (a terminal editor has ended), or why it could not.
+    Edited(std::result::Result<(), String>),
 }
 
-/// Reads keys and resizes on a thread of its own for as long as the program runs.
-pub fn read_terminal(tx: Sender<Event>) {
+/// Reads keys and resizes on a thread of its own for as long as the program runs. After each
+/// one it waits for `go_on`: the loop says so once the key is handled, so that no key typed
+/// into an editor that `e` opened in the terminal is read here.
+pub fn read_terminal(tx: Sender<Event>, go_on: Receiver<()>) {
     std::thread::spawn(move || {
         while let Ok(event) = term::read() {
             let event = match event {
@@ -92,7 +96,7 @@ pub fn read_terminal(tx: Sender<Event>) {
                 term::Event::Resize(..) => Event::Resize,
                 _ => continue,
             };
-            if tx.send(event).is_err() {
+            if tx.send(event).is_err() || go_on.recv().is_err() {
                 break;
             }
         }

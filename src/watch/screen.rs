@@ -161,6 +161,7 @@ fn keys_line(done: bool, hint_key: &str) -> String {
     }
     keys.extend([
         key("h", hint_key),
+        key("e", "edit"),
         key("l", "list"),
         key("r", "check"),
         key("x", "reset"),

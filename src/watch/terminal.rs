@@ -54,6 +54,18 @@ pub fn restore() {
     }
 }
 
+/// Hands the terminal to a program that runs in it (an editor): raw mode off, cursor shown.
+pub fn suspend() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(std::io::stdout(), cursor::Show);
+}
+
+/// Takes the terminal back after [`suspend`]; the caller draws the screen again.
+pub fn resume() {
+    let _ = terminal::enable_raw_mode();
+    let _ = execute!(std::io::stdout(), cursor::Hide);
+}
+
 /// Replaces what is on screen with `text` (raw mode needs `\r\n` line ends).
 pub fn draw(text: &str) {
     let mut out = std::io::stdout().lock();

@@ -2,7 +2,7 @@
 //! them, fitted to a small terminal, with the full output a key away.
 
 use crate::common::pty::{Start, Watch};
-use crate::common::{Ex, TestCourse};
+use crate::common::{Ex, FAILS, PASSES, TestCourse};
 
 /// `count` failing tests named `t1`…, each printing a few lines first.
 fn failing_tests(count: usize) -> String {
@@ -54,4 +54,78 @@ fn the_first_failure_in_file_order_fits_a_24_row_screen_with_the_verdict_and_key
     watch.expect("test 6 is wrong");
     watch.press("f");
     watch.expect("Press f for the full output.");
+}
+
+/// An editor for the tests: records whether the terminal was handed over (cooked, not raw)
+/// and the arguments it got, then writes a passing version into the file (its last argument).
+fn editor_script(course: &TestCourse) -> String {
+    let script = course.file("fake-editor.sh");
+    let passes = course.file("passes.rs");
+    std::fs::write(&passes, PASSES).unwrap();
+    let body = format!(
+        "#!/bin/sh\nstty -a > {seen}.stty\nprintf '%s\\n' \"$@\" > {seen}.args\n\
+         for last; do :; done\ncp {passes} \"$last\"\n",
+        seen = course.file("editor").display(),
+        passes = passes.display()
+    );
+    std::fs::write(&script, body).unwrap();
+    let mut permissions = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&script, permissions).unwrap();
+    script.display().to_string()
+}
+
+#[test]
+fn e_opens_the_exercise_in_the_editor_with_the_terminal_handed_over_and_checks_the_save() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", FAILS)]);
+    let editor = editor_script(&course);
+    let mut watch = Watch::start_with(
+        &course,
+        Start {
+            env: vec![
+                ("NO_COLOR", "1".to_string()),
+                ("TERM_PROGRAM", String::new()),
+                ("VISUAL", String::new()),
+                ("EDITOR", format!("{editor} --wait")),
+            ],
+            ..Start::default()
+        },
+    );
+    watch.expect("1 of 1 tests fail");
+    watch.press("e");
+    watch.expect("first is done!");
+    let args = course.read("editor.args");
+    assert_eq!(
+        args,
+        format!(
+            "--wait\n{}\n",
+            course.file("exercises/01_basics/first.rs").display()
+        )
+    );
+    let stty = course.read("editor.stty");
+    assert!(
+        stty.contains(" icanon") && stty.contains(" echo"),
+        "the editor got a cooked terminal:\n{stty}"
+    );
+    assert!(watch.rows().iter().any(|row| row.contains("e:edit")));
+}
+
+#[test]
+fn e_without_an_editor_says_how_to_set_one() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS)]);
+    let mut watch = Watch::start_with(
+        &course,
+        Start {
+            env: vec![
+                ("NO_COLOR", "1".to_string()),
+                ("TERM_PROGRAM", String::new()),
+                ("VISUAL", String::new()),
+                ("EDITOR", String::new()),
+            ],
+            ..Start::default()
+        },
+    );
+    watch.expect("1 of 1 tests fail");
+    watch.press("e");
+    watch.expect("No editor is set: set $VISUAL or $EDITOR");
 }

@@ -42,6 +42,7 @@ impl App {
             KeyCode::Char('x') => self.view = View::ConfirmReset,
             KeyCode::Char('c') => self.check_all(),
             KeyCode::Char('n') => self.next(),
+            KeyCode::Char('e') => self.effects.push(Effect::Edit(self.progress.current)),
             KeyCode::Char('f') => self.notice.full_output = !self.notice.full_output,
             _ => {}
         }

@@ -667,3 +667,16 @@ fn check_all_shows_the_units_built_then_each_verdict_as_it_comes() {
     assert!(app.update(Event::AllStep(AllStep::Finished(1))).is_empty());
     assert!(!matches!(app.activity, Activity::CheckingAll { .. }));
 }
+
+#[test]
+fn e_opens_the_current_exercise_and_an_editor_that_failed_says_so() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.progress.current = 1;
+    let effects = app.update(key('e'));
+    assert!(matches!(effects[..], [Effect::Edit(1)]), "{effects:?}");
+    assert!(app.update(Event::Edited(Ok(()))).is_empty());
+    app.update(Event::Edited(Err(
+        "The editor (vi) ended with exit status: 1.".into(),
+    )));
+    assert_eq!(message(&app), "The editor (vi) ended with exit status: 1.");
+}
