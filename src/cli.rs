@@ -29,6 +29,7 @@ pub enum Command {
     Run { name: Option<String>, verbose: bool },
     Hint { name: Option<String>, more: bool },
     List,
+    Progress,
     Reset { name: String },
     Verify { batch: Batch },
     Dev(DevCommand),
@@ -126,9 +127,13 @@ fn command() -> ClapCommand {
         )
         .subcommand(
             ClapCommand::new("list").about(
-                "List every exercise with its chapter and status; `>` marks the current one.",
+                "List every exercise by chapter, with its status and each chapter's progress; `>` marks the current one.",
             ),
         )
+        .subcommand(ClapCommand::new("progress").about(
+            "The course as a roadmap: each chapter with its topic, how many of its exercises \
+             are done, and a bar; `>` marks yours.",
+        ))
         .subcommand(
             ClapCommand::new("reset")
                 .about(
@@ -276,6 +281,7 @@ fn from_matches(matches: &ArgMatches) -> Cli {
             more: m.get_flag("more"),
         },
         "list" => Command::List,
+        "progress" => Command::Progress,
         "reset" => Command::Reset {
             name: name(m).unwrap_or_default(),
         },

@@ -79,6 +79,7 @@ fn dispatch(
             commands::hint::run(name, depth)
         }
         Some(Command::List) => commands::list::run(),
+        Some(Command::Progress) => commands::progress::run(),
         Some(Command::Reset { name }) => commands::reset::run(&name),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
         Some(Command::Dev(command)) => match command {

@@ -189,13 +189,29 @@ fn a_single_rustlings_style_hint_is_shown_without_a_promise_of_more() {
 }
 
 #[test]
-fn list_prints_a_plain_table_with_chapter_status_and_current_marker() {
+fn list_prints_a_plain_table_grouped_by_chapter_with_status_and_current_marker() {
     let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
     course
         .backlings(&["list"])
         .assert()
         .success()
-        .stdout("    #  chapter    exercise  status\n>   1  01_basics  first     pending\n    2  01_basics  second    pending\n\n0/2 done\n");
+        .stdout("    #  chapter    exercise  status\n── 01_basics (01_basics): 0/2 done\n>   1  01_basics  first     pending\n    2  01_basics  second    pending\n\n0/2 done\n");
+}
+
+#[test]
+fn progress_draws_the_chapters_as_a_roadmap_with_the_current_one_marked() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
+    course.backlings(&["run", "first"]).assert().success();
+    let output = course.backlings(&["progress"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let shown = stdout(&output);
+    assert!(shown.starts_with("Roadmap  1/2 done\n\n"), "{shown}");
+    assert!(
+        shown.contains(">  0 01_basics")
+            && shown.contains("[==========          ] 1/2  ← you are here"),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{1b}'), "no colour in a pipe:\n{shown}");
 }
 
 #[test]

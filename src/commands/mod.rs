@@ -8,6 +8,7 @@ pub mod dev_update;
 pub mod hint;
 pub mod init;
 pub mod list;
+pub mod progress;
 pub mod reset;
 pub mod run;
 pub mod verify;

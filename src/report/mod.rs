@@ -10,6 +10,7 @@ pub mod formats;
 pub mod hint;
 mod human;
 pub mod list;
+pub mod roadmap;
 pub mod verdict_lines;
 
 pub use human::{Detail, Place, file_link, inert, init_color, line, outcome};

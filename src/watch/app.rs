@@ -39,7 +39,11 @@ pub enum Mode {
 pub enum View {
     Main,
     ConfirmReset,
-    List { selected: usize },
+    List {
+        selected: usize,
+    },
+    /// The course's chapters as a roadmap (`m`); any key goes back.
+    Roadmap,
     Final,
 }
 

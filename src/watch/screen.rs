@@ -11,8 +11,8 @@ use crate::course::Course;
 use crate::course::exercise::{HintDepth, Variant};
 use crate::progress::State;
 use crate::report::hint;
-use crate::report::list;
 use crate::report::{self, Detail, Place};
+use crate::report::{list, roadmap};
 
 use super::app::{Activity, AllProgress, App, BuildShown, Mode, View};
 use crate::report::build_progress;
@@ -22,6 +22,10 @@ use crate::report::build_progress;
 pub fn render(app: &App, width: u16, height: u16) -> String {
     let text = match app.view() {
         View::List { selected } => list_view(app.course(), app.progress(), selected, width, height),
+        View::Roadmap => format!(
+            "{}\nAny key: back",
+            roadmap::map(app.course(), app.progress())
+        ),
         View::Final => final_view(app.course()),
         View::Main | View::ConfirmReset => main_view(app, width),
     };
@@ -163,6 +167,7 @@ fn keys_line(done: bool, hint_key: &str) -> String {
         key("h", hint_key),
         key("e", "edit"),
         key("l", "list"),
+        key("m", "map"),
         key("r", "check"),
         key("x", "reset"),
         key("c", "check all"),

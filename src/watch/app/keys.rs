@@ -24,6 +24,7 @@ impl App {
                 }
             }
             View::List { selected } => self.on_list_key(selected, key.code),
+            View::Roadmap => self.view = View::Main,
             View::Final => match key.code {
                 KeyCode::Char('q') => self.effects.push(Effect::Quit),
                 KeyCode::Char('l') => self.open_list(),
@@ -38,6 +39,7 @@ impl App {
             KeyCode::Char('q') => self.effects.push(Effect::Quit),
             KeyCode::Char('h') => self.notice.hint = self.next_hint(),
             KeyCode::Char('l') => self.open_list(),
+            KeyCode::Char('m') => self.view = View::Roadmap,
             KeyCode::Char('r') => self.check_current(Recheck::Always),
             KeyCode::Char('x') => self.view = View::ConfirmReset,
             KeyCode::Char('c') => self.check_all(),

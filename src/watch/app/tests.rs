@@ -680,3 +680,12 @@ fn e_opens_the_current_exercise_and_an_editor_that_failed_says_so() {
     )));
     assert_eq!(message(&app), "The editor (vi) ended with exit status: 1.");
 }
+
+#[test]
+fn m_shows_the_roadmap_and_any_key_goes_back() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('m'));
+    assert_eq!(app.view, View::Roadmap);
+    assert!(app.update(key('z')).is_empty());
+    assert_eq!(app.view, View::Main);
+}
