@@ -10,11 +10,14 @@
 //! no save is ever dropped; and no verdict is shown for content that is no longer on disk.
 
 mod keys;
+mod list;
 #[cfg(test)]
 mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;
+
+pub use list::ListFilter;
 
 use super::effects::Effect;
 use super::events::{AllStep, CheckId, Event, Recheck};
@@ -130,6 +133,8 @@ pub struct App {
     /// A save has settled and its content is being read: if it changed, the message shown
     /// is stale. Writes of backlings' own (a reset) change nothing the learner did.
     save_settled: bool,
+    /// What narrows the exercise list.
+    list: ListFilter,
     /// What the event being handled asks for.
     effects: Vec<Effect>,
 }
@@ -157,6 +162,7 @@ impl App {
             notice,
             last_id: 0,
             save_settled: false,
+            list: ListFilter::default(),
             effects: Vec::new(),
         }
     }

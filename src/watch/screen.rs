@@ -21,7 +21,7 @@ use crate::report::build_progress;
 /// wrapped at spaces to the width, so a narrow terminal splits no word.
 pub fn render(app: &App, width: u16, height: u16) -> String {
     let text = match app.view() {
-        View::List { selected } => list_view(app.course(), app.progress(), selected, width, height),
+        View::List { selected } => list_view(app, selected, width, height),
         View::Roadmap => format!(
             "{}\nAny key: back",
             roadmap::map(app.course(), app.progress())
@@ -225,7 +225,10 @@ fn progress_bar(done: usize, total: usize, width: u16) -> String {
     format!("Progress: [{}]{counts}", bar(done, total, room))
 }
 
-fn list_view(course: &Course, state: &State, selected: usize, width: u16, height: u16) -> String {
+/// The exercises the list shows (see [`App::list_rows`]), the selected one highlighted and
+/// kept in view; below, the search, a question or a message, and the keys.
+fn list_view(app: &App, selected: usize, width: u16, height: u16) -> String {
+    let (course, state) = (app.course(), app.progress());
     let table = list::table(course, state, false);
     let fits = table
         .lines()
@@ -238,13 +241,16 @@ fn list_view(course: &Course, state: &State, selected: usize, width: u16, height
     };
     let mut lines = table.lines();
     let header = lines.next().unwrap_or_default();
-    let rows: Vec<&str> = lines.take(course.exercises.len()).collect();
-    let visible = usize::from(height).saturating_sub(4).max(3);
-    let first = selected
+    let all: Vec<&str> = lines.take(course.exercises.len()).collect();
+    let shown = app.list_rows();
+    let rows: Vec<(usize, &str)> = shown.iter().map(|&i| (i, all[i])).collect();
+    let visible = usize::from(height).saturating_sub(6).max(3);
+    let at = shown.iter().position(|&i| i == selected).unwrap_or(0);
+    let first = at
         .saturating_sub(visible / 2)
         .min(rows.len().saturating_sub(visible));
     let mut out = format!("{}\n", style(header).bold());
-    for (i, row) in rows.iter().enumerate().skip(first).take(visible) {
+    for &(i, row) in rows.iter().skip(first).take(visible) {
         if i == selected {
             out.push_str(&format!("{}\n", style(row).reverse()));
         } else {
@@ -252,7 +258,48 @@ fn list_view(course: &Course, state: &State, selected: usize, width: u16, height
             out.push('\n');
         }
     }
-    out.push_str("↑/↓ or j/k: move  Enter: go to exercise  Esc or q: back");
+    if rows.is_empty() {
+        out.push_str("(no exercise matches)\n");
+    }
+    out.push_str(&list_footer(app, selected));
+    out
+}
+
+/// The list's last lines: the search being typed or applied, the reset question or the
+/// last message, and the keys.
+fn list_footer(app: &App, selected: usize) -> String {
+    let filter = app.list_filter();
+    let mut out = String::new();
+    if filter.typing || !filter.query.is_empty() {
+        let cursor = if filter.typing { "_" } else { "" };
+        out.push_str(&format!(
+            "Search: {}{cursor}\n",
+            report::inert(&filter.query)
+        ));
+    }
+    if filter.confirming_reset {
+        let name = &app.course().exercises[selected].name;
+        out.push_str(&format!(
+            "{}\n",
+            style(format!(
+                "Reset {name} to the shipped version? Your version is kept as a backup. (y/n)"
+            ))
+            .yellow()
+            .bold()
+        ));
+    } else if let Some(message) = &app.notice().message {
+        out.push_str(&report::inert(message));
+        out.push('\n');
+    }
+    if filter.typing {
+        out.push_str("Type to search by name or chapter  Enter: done  Esc: clear");
+    } else {
+        out.push_str(&format!(
+            "↑/↓ or j/k: move  Enter: go to exercise  /: search  f: showing {}  x: reset  \
+             Esc or q: back",
+            filter.show.word()
+        ));
+    }
     out
 }
 

@@ -51,7 +51,7 @@ fn the_first_failure_in_file_order_fits_a_24_row_screen_with_the_verdict_and_key
     assert!(frame.contains("6 of 6 tests fail"), "{frame}");
 
     watch.press("f");
-    watch.expect("test 6 is wrong");
+    watch.expect("test result: FAILED. 0 passed; 6 failed");
     watch.press("f");
     watch.expect("Press f for the full output.");
 }
@@ -128,4 +128,33 @@ fn e_without_an_editor_says_how_to_set_one() {
     watch.expect("1 of 1 tests fail");
     watch.press("e");
     watch.expect("No editor is set: set $VISUAL or $EDITOR");
+}
+
+#[test]
+fn the_list_searches_by_name_and_resets_the_selected_exercise_after_asking() {
+    let course = TestCourse::new(&[
+        Ex::new("first", FAILS),
+        Ex::new("second", FAILS),
+        Ex::new("third", FAILS),
+    ]);
+    course.git_commit_all("course as shipped");
+    let second = TestCourse::exercise("second");
+    course.write(&second, "// my attempt\n");
+    let mut watch = Watch::start(&course);
+    watch.expect("1 of 1 tests fail");
+
+    watch.press("l");
+    watch.expect("/: search");
+    watch.press("/sec");
+    let screen = watch.expect("Search: sec_");
+    assert!(
+        screen.contains("second") && !screen.contains("first") && !screen.contains("third"),
+        "{screen}"
+    );
+    watch.press("\r");
+    watch.press("x");
+    watch.expect("Reset second to the shipped version? Your version is kept as a backup. (y/n)");
+    watch.press("y");
+    watch.expect("Your version is saved as .backlings/backups/second.1.rs");
+    assert_eq!(course.read(&second), FAILS);
 }

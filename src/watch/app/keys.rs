@@ -18,7 +18,7 @@ impl App {
             View::ConfirmReset => {
                 self.view = View::Main;
                 if key.code == KeyCode::Char('y') {
-                    self.reset_current();
+                    self.reset(self.progress.current);
                 } else {
                     self.notice.message = Some("Reset cancelled.".to_string());
                 }
@@ -50,34 +50,6 @@ impl App {
         }
     }
 
-    fn open_list(&mut self) {
-        self.view = View::List {
-            selected: self.progress.current,
-        };
-    }
-
-    fn on_list_key(&mut self, selected: usize, code: KeyCode) {
-        let last = self.course.exercises.len() - 1;
-        let selected = match code {
-            KeyCode::Up | KeyCode::Char('k') => selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => (selected + 1).min(last),
-            KeyCode::Home | KeyCode::Char('g') => 0,
-            KeyCode::End | KeyCode::Char('G') => last,
-            KeyCode::Enter => return self.go_to(selected),
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('l') => {
-                let all_done = self.progress.done_count() == self.course.exercises.len();
-                self.view = if all_done && self.last.is_none() {
-                    View::Final
-                } else {
-                    View::Main
-                };
-                return;
-            }
-            _ => selected,
-        };
-        self.view = View::List { selected };
-    }
-
     /// `n`: on to the next exercise that is not done, once the current one is.
     fn next(&mut self) {
         if !self.progress.is_done(self.name(self.progress.current)) {
@@ -97,7 +69,7 @@ impl App {
         }
     }
 
-    fn go_to(&mut self, index: usize) {
+    pub(super) fn go_to(&mut self, index: usize) {
         self.view = View::Main;
         self.notice.hint = None;
         self.notice.welcome = false;
@@ -110,14 +82,13 @@ impl App {
         self.check_unless_manual();
     }
 
-    /// `y` after `x`: the shipped version is put back, from the commit recorded when the
-    /// learner started; the file is checked again once the executor reports the reset
-    /// ([`super::Event::Reset`]).
-    fn reset_current(&mut self) {
+    /// `y` after `x`: the shipped version of exercise `index` is put back, from the commit
+    /// recorded when the learner started; the current exercise's file is checked again once
+    /// the executor reports the reset ([`super::Event::Reset`]).
+    pub(super) fn reset(&mut self, index: usize) {
         match self.progress.shipped_commit() {
             Ok(commit) => {
                 let commit = commit.map(str::to_string);
-                let index = self.progress.current;
                 self.effects.push(Effect::Reset { index, commit });
             }
             Err(e) => self.notice.message = Some(e.report()),

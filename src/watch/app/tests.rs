@@ -689,3 +689,72 @@ fn m_shows_the_roadmap_and_any_key_goes_back() {
     assert!(app.update(key('z')).is_empty());
     assert_eq!(app.view, View::Main);
 }
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c));
+    }
+}
+
+#[test]
+fn slash_searches_the_list_by_name_and_selects_the_first_match() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('l'));
+    app.update(key('/'));
+    typed(&mut app, "C");
+    assert_eq!(app.list_rows(), [2]);
+    assert_eq!(app.view, View::List { selected: 2 });
+    app.update(special(KeyCode::Backspace));
+    assert_eq!(app.list_rows(), [0, 1, 2]);
+    typed(&mut app, "zz");
+    assert!(app.list_rows().is_empty());
+    app.update(special(KeyCode::Esc));
+    assert_eq!(app.list_rows(), [0, 1, 2], "Esc clears the search");
+
+    // Enter ends typing: keys move again, within the matches.
+    app.update(key('/'));
+    typed(&mut app, "b");
+    app.update(special(KeyCode::Enter));
+    let effects = app.update(special(KeyCode::Enter));
+    assert_eq!(app.progress.current, 1);
+    assert_eq!(reads(&effects), [(1, Recheck::IfChanged)]);
+}
+
+#[test]
+fn f_in_the_list_shows_all_then_pending_then_done_exercises() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.progress.set_done("b", true);
+    app.update(key('l'));
+    app.update(key('f'));
+    assert_eq!(app.list_rows(), [0, 2]);
+    app.update(key('j'));
+    assert_eq!(
+        app.view,
+        View::List { selected: 2 },
+        "moves skip hidden rows"
+    );
+    app.update(key('f'));
+    assert_eq!(app.list_rows(), [1]);
+    assert_eq!(app.view, View::List { selected: 1 });
+    app.update(key('f'));
+    assert_eq!(app.list_rows(), [0, 1, 2]);
+}
+
+#[test]
+fn x_in_the_list_resets_the_selected_exercise_once_confirmed() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('l'));
+    app.update(key('j'));
+    assert!(app.update(key('x')).is_empty());
+    assert!(app.list_filter().confirming_reset);
+    assert!(app.update(key('n')).is_empty());
+    assert_eq!(message(&app), "Reset cancelled.");
+
+    app.update(key('x'));
+    let effects = app.update(key('y'));
+    assert!(
+        matches!(effects[..], [Effect::Reset { index: 1, .. }]),
+        "{effects:?}"
+    );
+    assert_eq!(app.view, View::List { selected: 1 }, "the list stays");
+}
