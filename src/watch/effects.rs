@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::editor::{self, Editor};
 use super::events::{AllStep, CheckId, Event, Recheck};
+use super::terminal::CHECK_THREAD;
 use super::trace;
 use crate::build::cargo::Progress;
 use crate::build::dependencies::Dependencies;
@@ -281,10 +282,6 @@ fn spawn_check(check: impl FnOnce() + Send + 'static) {
         .spawn(check)
         .expect("the system can start a thread");
 }
-
-/// The name of the threads that run checks: the panic hook leaves their panics to
-/// [`catch_bug`].
-pub const CHECK_THREAD: &str = "check";
 
 /// A check that panics (a bug in backlings) becomes an error on screen; watch mode goes on.
 fn catch_bug<T>(check: impl FnOnce() -> Result<T>) -> Result<T> {
