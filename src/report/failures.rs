@@ -2,6 +2,7 @@
 //! its tests (not the order they finished), in full (what it printed, its assertion, where it
 //! panicked), cut to fit a 24-row terminal together with the verdict; the other failures one
 //! line each (name and location). libtest's whole report stays one key (or `--verbose`) away.
+//! Locations in the checked file are links that terminals open, where colour is on.
 //!
 //! Computed from the outcome only when it is shown, never on the way to a verdict.
 
@@ -9,6 +10,7 @@ use std::path::Path;
 
 use console::style;
 
+use super::file_link;
 use crate::check::libtest::{self, TestReport};
 use crate::check::results::{declared_tests, short_name};
 use crate::inert::{self, Colour};
@@ -18,12 +20,21 @@ const FIRST_FAILURE_LINES: usize = 8;
 /// At most this many other failures, one line each.
 const OTHER_FAILURES: usize = 3;
 
-/// The failures of a test run's `output`, for the file at `path` holding `source`; `None`
-/// when no failed test can be read from the output (a crash before the harness reported).
-pub fn layout(output: &str, path: &Path, source: &str) -> Option<String> {
+/// The checked file: where it is in the course, and what it held.
+pub struct Checked<'a> {
+    /// Relative to the course, as panics name it (`exercises/…`).
+    pub path: &'a Path,
+    pub root: &'a Path,
+    pub source: &'a str,
+}
+
+/// The failures of a test run's `output` on the `file` checked; `None` when no failed test
+/// can be read from the output (a crash before the harness reported).
+pub fn layout(output: &str, file: &Checked) -> Option<String> {
+    let (path, source) = (file.path, file.source);
     let failed = in_file_order(libtest::tests(output), source);
     let (first, others) = failed.split_first()?;
-    let mut text = first_failure(first, path, source);
+    let mut text = first_failure(first, file);
     if !others.is_empty() {
         text.push_str("\n\nAlso failing:");
         for failure in others.iter().take(OTHER_FAILURES) {
@@ -31,7 +42,7 @@ pub fn layout(output: &str, path: &Path, source: &str) -> Option<String> {
                 "\n  {} {}  {}",
                 style("✗").red(),
                 shown(short_name(&failure.name)),
-                shown(&location(failure, path, source))
+                linked(&location(failure, path, source), file)
             ));
         }
         if others.len() > OTHER_FAILURES {
@@ -57,12 +68,12 @@ fn in_file_order(tests: Vec<TestReport>, source: &str) -> Vec<TestReport> {
 
 /// `✗ NAME failed at LOCATION`, then what it printed and its panic message, cut to
 /// [`FIRST_FAILURE_LINES`] (the message is kept over the printed output's first lines).
-fn first_failure(test: &TestReport, path: &Path, source: &str) -> String {
+fn first_failure(test: &TestReport, file: &Checked) -> String {
     let mut text = format!(
         "{} {} failed at {}",
         style("✗").red().bold(),
         style(shown(short_name(&test.name))).bold(),
-        shown(&location(test, path, source))
+        linked(&location(test, file.path, file.source), file)
     );
     let (printed, message) = match &test.failure {
         Some(failure) => (
@@ -118,6 +129,20 @@ fn location(test: &TestReport, path: &Path, source: &str) -> String {
     }
 }
 
+/// `location`, its file a link that terminals open (see [`file_link`]) when it is the file
+/// checked; inert text otherwise.
+fn linked(location: &str, file: &Checked) -> String {
+    let path = file.path.display().to_string();
+    match location.strip_prefix(&path) {
+        Some(rest) if rest.is_empty() || rest.starts_with(':') => format!(
+            "{}{}",
+            file_link(file.path, &file.root.join(file.path)),
+            shown(rest)
+        ),
+        _ => shown(location),
+    }
+}
+
 /// Text from the test run, made inert (colour kept only when backlings shows colour).
 fn shown(text: &str) -> String {
     inert::text(text, Colour::when(console::colors_enabled()))
@@ -150,7 +175,12 @@ mod tests {
     }
 
     fn layout_of(out: &str) -> String {
-        layout(out, Path::new("exercises/x.rs"), SOURCE).expect("failures")
+        let file = Checked {
+            path: Path::new("exercises/x.rs"),
+            root: Path::new("/course"),
+            source: SOURCE,
+        };
+        layout(out, &file).expect("failures")
     }
 
     #[test]
@@ -208,7 +238,12 @@ mod tests {
 
     #[test]
     fn no_failed_test_in_the_output_is_no_layout() {
-        assert_eq!(layout("running 2 tests\n", Path::new("x.rs"), SOURCE), None);
+        let file = Checked {
+            path: Path::new("x.rs"),
+            root: Path::new("/course"),
+            source: SOURCE,
+        };
+        assert_eq!(layout("running 2 tests\n", &file), None);
     }
 
     #[test]

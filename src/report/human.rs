@@ -119,7 +119,12 @@ pub fn outcome(
         (Verdict::TestsFailed, Detail::Summary) => {
             let path = exercise.variant_path(variant);
             let source = files::read_text(&root.join(&path)).unwrap_or_default();
-            failures::layout(&outcome.output, &path, &source)
+            let file = failures::Checked {
+                path: &path,
+                root,
+                source: &source,
+            };
+            failures::layout(&outcome.output, &file)
         }
         _ => None,
     };
