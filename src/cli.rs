@@ -23,6 +23,8 @@ pub struct Cli {
     pub poll: bool,
     /// Watch mode: check only when `r` is pressed.
     pub manual: bool,
+    /// Watch mode: the editor `e` opens.
+    pub editor: Option<String>,
 }
 
 pub enum Command {
@@ -31,12 +33,14 @@ pub enum Command {
     },
     Run {
         name: Option<String>,
+        verbose: bool,
     },
     Hint {
         name: Option<String>,
         more: bool,
     },
     List,
+    Progress,
     /// `name`: the exercise's name or file; `None`: the current one, after asking unless `yes`.
     Reset {
         name: Option<String>,
@@ -140,6 +144,11 @@ fn command() -> ClapCommand {
                      exhausted inotify limit.",
         ))
         .arg(flag("manual").help("Watch mode without watching: press r to check."))
+        .arg(Arg::new("editor").long("editor").value_name("CMD").help(
+            "Watch mode: the editor e opens the current exercise in (default: VS Code in its \
+             terminal, else $VISUAL, else $EDITOR). Split like a shell command; the file is \
+             its last argument.",
+        ))
         .subcommand(
             ClapCommand::new("init")
                 .about(
@@ -159,7 +168,11 @@ fn command() -> ClapCommand {
                     "Check one exercise (default: the current one) and print the result. Exit \
                      code 0 when it is done, 1 when not.",
                 )
-                .arg(name_arg()),
+                .arg(name_arg())
+                .arg(flag("verbose").short('v').help(
+                    "Show the tests' whole output, not only the first failure in full and the \
+                     others one line each.",
+                )),
         )
         .subcommand(
             ClapCommand::new("hint")
@@ -172,9 +185,13 @@ fn command() -> ClapCommand {
         )
         .subcommand(
             ClapCommand::new("list").about(
-                "List every exercise with its chapter and status; `>` marks the current one.",
+                "List every exercise by chapter, with its status and each chapter's progress; `>` marks the current one.",
             ),
         )
+        .subcommand(ClapCommand::new("progress").about(
+            "The course as a roadmap: each chapter with its topic, how many of its exercises \
+             are done, and a bar; `>` marks yours.",
+        ))
         .subcommand(
             ClapCommand::new("reset")
                 .about(
@@ -342,7 +359,10 @@ fn from_matches(matches: &ArgMatches) -> Cli {
         "init" => Command::Init {
             dir: m.get_one::<PathBuf>("dir").cloned().unwrap_or_default(),
         },
-        "run" => Command::Run { name: name(m) },
+        "run" => Command::Run {
+            name: name(m),
+            verbose: m.get_flag("verbose"),
+        },
         "hint" => Command::Hint {
             name: name(m),
             more: m.get_flag("more"),
@@ -351,6 +371,7 @@ fn from_matches(matches: &ArgMatches) -> Cli {
         "reset" if m.get_flag("all") => Command::ResetAll {
             yes: m.get_flag("yes"),
         },
+        "progress" => Command::Progress,
         "reset" => Command::Reset {
             name: name(m),
             yes: m.get_flag("yes"),
@@ -386,6 +407,7 @@ fn from_matches(matches: &ArgMatches) -> Cli {
         command,
         poll: matches.get_flag("poll"),
         manual: matches.get_flag("manual"),
+        editor: matches.get_one::<String>("editor").cloned(),
     }
 }
 

@@ -30,7 +30,8 @@ fn main() {
     let color = report::init_color();
     // A panic is a bug: its message is printed by the panic hook, then it ends the command as
     // an internal error, with its own exit code, like every other error.
-    let result = std::panic::catch_unwind(|| dispatch(cli.command, color, noticing))
+    let editor = cli.editor.as_deref();
+    let result = std::panic::catch_unwind(|| dispatch(cli.command, color, noticing, editor))
         .unwrap_or_else(|_| {
             Err(Error::internal(
                 "backlings hit a bug (the message above says where).\n  \
@@ -52,11 +53,23 @@ fn main() {
 }
 
 /// Runs the command asked for; its exit code, or the error that ended it.
-fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) -> Result<i32> {
+fn dispatch(
+    command: Option<Command>,
+    color: bool,
+    noticing: watch::Noticing,
+    editor: Option<&str>,
+) -> Result<i32> {
     match command {
-        None => watch::run(color, noticing),
+        None => watch::run(color, noticing, editor),
         Some(Command::Init { dir }) => commands::init::run(&dir),
-        Some(Command::Run { name }) => commands::run::run(name, color),
+        Some(Command::Run { name, verbose }) => {
+            let detail = if verbose {
+                report::Detail::Full
+            } else {
+                report::Detail::Summary
+            };
+            commands::run::run(name, detail, color)
+        }
         Some(Command::Hint { name, more }) => {
             let depth = if more {
                 course::exercise::HintDepth::Recipe
@@ -66,6 +79,7 @@ fn dispatch(command: Option<Command>, color: bool, noticing: watch::Noticing) ->
             commands::hint::run(name, depth)
         }
         Some(Command::List) => commands::list::run(),
+        Some(Command::Progress) => commands::progress::run(),
         Some(Command::Reset { name, yes }) => {
             let consent = if yes {
                 commands::Consent::Given

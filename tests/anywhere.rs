@@ -192,14 +192,15 @@ fn reset_in_a_terminal_asks_first_and_only_yes_resets() {
          saved first. [y/N]",
     );
     declined.press("\r");
-    declined.expect("Nothing was reset.");
+    // Waiting for the exit first reads everything it wrote.
     assert!(declined.expect_exit().success());
+    assert!(declined.shows("Nothing was reset."));
     assert_eq!(course.read(&file), "// mine\n");
 
     let mut agreed = Watch::start_with_args(&course, &["reset"]);
     agreed.expect("[y/N]");
     agreed.press("y\r");
-    agreed.expect("Your version is saved as .backlings/backups/first.1.rs");
     assert!(agreed.expect_exit().success());
+    assert!(agreed.shows("Your version is saved as .backlings/backups/first.1.rs"));
     assert_eq!(course.read(&file), FAILS);
 }

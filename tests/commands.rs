@@ -27,6 +27,44 @@ fn run_reports_failing_tests_with_their_messages() {
     );
 }
 
+/// Two failing tests, declared in the order of their names.
+const FAILS_TWICE: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn a_first() {\n        assert_eq!(1 + 1, 3, \"the first is wrong\");\n    }\n\n    #[test]\n    fn b_second() {\n        assert_eq!(2 + 2, 5, \"the second is wrong\");\n    }\n}\n";
+
+#[test]
+fn run_shows_the_first_failure_in_file_order_in_full_and_the_others_in_one_line() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS_TWICE)]);
+    let output = course.backlings(&["run", "first"]).output().unwrap();
+    let shown = stdout(&output);
+    assert!(
+        shown.starts_with(
+            "✗ a_first failed at exercises/01_basics/first.rs:7:9\n  \
+             assertion `left == right` failed: the first is wrong\n    left: 2\n   right: 3\n\n\
+             Also failing:\n  ✗ b_second  exercises/01_basics/first.rs:12:9\n\n"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("the second is wrong"), "{shown}");
+    assert!(
+        shown.contains("fix the code, then run `backlings run` again (or start watch mode"),
+        "{shown}"
+    );
+    assert!(shown.contains("`backlings run --verbose` shows the full output"));
+}
+
+#[test]
+fn run_verbose_shows_every_failure_in_full() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS_TWICE)]);
+    course
+        .backlings(&["run", "--verbose", "first"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("---- tests::a_first stdout ----")
+                .and(predicate::str::contains("the second is wrong"))
+                .and(predicate::str::contains("--verbose").not()),
+        );
+}
+
 #[test]
 fn run_of_a_solved_exercise_says_done_points_to_the_solution_and_moves_on() {
     let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
@@ -151,13 +189,29 @@ fn a_single_rustlings_style_hint_is_shown_without_a_promise_of_more() {
 }
 
 #[test]
-fn list_prints_a_plain_table_with_chapter_status_and_current_marker() {
+fn list_prints_a_plain_table_grouped_by_chapter_with_status_and_current_marker() {
     let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
     course
         .backlings(&["list"])
         .assert()
         .success()
-        .stdout("    #  chapter    exercise  status\n>   1  01_basics  first     pending\n    2  01_basics  second    pending\n\n0/2 done\n");
+        .stdout("    #  chapter    exercise  status\n── 01_basics (01_basics): 0/2 done\n>   1  01_basics  first     pending\n    2  01_basics  second    pending\n\n0/2 done\n");
+}
+
+#[test]
+fn progress_draws_the_chapters_as_a_roadmap_with_the_current_one_marked() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
+    course.backlings(&["run", "first"]).assert().success();
+    let output = course.backlings(&["progress"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let shown = stdout(&output);
+    assert!(shown.starts_with("Roadmap  1/2 done\n\n"), "{shown}");
+    assert!(
+        shown.contains(">  0 01_basics")
+            && shown.contains("[==========          ] 1/2  ← you are here"),
+        "{shown}"
+    );
+    assert!(!shown.contains('\u{1b}'), "no colour in a pipe:\n{shown}");
 }
 
 #[test]

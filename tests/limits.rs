@@ -70,7 +70,13 @@ fn failing_tests_that_print_a_lot_keep_the_head_and_the_tail() {
                   let line = \"x\".repeat(1023);\n        for _ in 0..4096 {\n            println!(\"{line}\");\n        }\n        \
                   panic!(\"the end of the flood\");\n    }\n}\n";
     let course = TestCourse::new(&[Ex::new("floods", floods)]);
-    let output = course.backlings(&["run", "floods"]).output().unwrap();
+    let summary = stdout(&course.backlings(&["run", "floods"]).output().unwrap());
+    assert!(summary.contains("✗ floods failed at exercises/01_basics/floods.rs:"));
+    assert!(summary.contains("the end of the flood"), "{summary}");
+    let output = course
+        .backlings(&["run", "--verbose", "floods"])
+        .output()
+        .unwrap();
     let out = stdout(&output);
     assert_eq!(output.status.code(), Some(1));
     assert!(out.contains("bytes of output cut"), "the cut is announced");

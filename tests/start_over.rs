@@ -97,11 +97,6 @@ fn reset_all_without_a_terminal_refuses_unless_given_yes_and_touches_nothing() {
     assert!(!course.file(".backlings/backups").exists());
 }
 
-/// Whether a row of the terminal shows `text`.
-fn shows(terminal: &Watch, text: &str) -> bool {
-    terminal.rows().iter().any(|row| row.contains(text))
-}
-
 #[test]
 fn reset_all_asks_first_in_a_terminal_and_does_nothing_unless_told_yes() {
     let course = course_with_work();
@@ -119,7 +114,7 @@ fn reset_all_asks_first_in_a_terminal_and_does_nothing_unless_told_yes() {
     declined.press("n\n");
     // Waiting for the exit first reads everything it wrote.
     assert_eq!(declined.expect_exit().code(), Some(0));
-    assert!(shows(&declined, "Nothing was reset."));
+    assert!(declined.shows("Nothing was reset."));
     assert_eq!(
         course.read(&TestCourse::exercise("first")),
         "// my first attempt\n"
@@ -129,7 +124,7 @@ fn reset_all_asks_first_in_a_terminal_and_does_nothing_unless_told_yes() {
     agreed.expect("[y/N]");
     agreed.press("y\n");
     assert_eq!(agreed.expect_exit().code(), Some(0));
-    assert!(shows(&agreed, "Started over: 2 of 3"));
+    assert!(agreed.shows("Started over: 2 of 3"));
     assert_eq!(course.read(&TestCourse::exercise("first")), FAILS);
 }
 

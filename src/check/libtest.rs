@@ -167,8 +167,9 @@ pub struct Panic {
     pub message: String,
 }
 
-/// The tests in libtest's pretty output (colour codes allowed), in its order, with their
-/// failure blocks. Ignored tests did not run: they are left out.
+/// The tests in libtest's output (colour codes allowed), in its order, with their failure
+/// blocks: every test of the pretty form, only the failed ones of the quiet form. Ignored
+/// tests did not run: they are left out.
 pub fn tests(output: &str) -> Vec<TestReport> {
     let plain = console::strip_ansi_codes(output);
     let mut tests: Vec<TestReport> = plain
@@ -187,10 +188,19 @@ pub fn tests(output: &str) -> Vec<TestReport> {
             })
         })
         .collect();
-    for (name, block) in failure_blocks(&plain) {
-        if let Some(test) = tests.iter_mut().find(|t| t.name == name) {
-            let (printed, panic) = split_panic(&block);
-            test.failure = Some(Failure { printed, panic });
+    // The blocks from the output as it was: what a test printed may hold escape sequences,
+    // which the reader must see (made inert), not lose.
+    for (name, block) in failure_blocks(output) {
+        let (printed, panic) = split_panic(&block);
+        let failure = Some(Failure { printed, panic });
+        match tests.iter_mut().find(|t| t.name == name) {
+            Some(test) => test.failure = failure,
+            // The quiet form (`-q`) has no result lines: a failure block is a failed test.
+            None => tests.push(TestReport {
+                name,
+                passed: false,
+                failure,
+            }),
         }
     }
     tests
@@ -204,18 +214,24 @@ pub fn failures_section(output: &str) -> Option<&str> {
     start.map(|i| &output[i + 1..])
 }
 
-/// `---- tests::x stdout ----` blocks: the test's name and everything it printed.
+/// `---- tests::x stdout ----` blocks: the test's name and everything it printed, as it
+/// printed it. libtest's own lines are recognized with its colour codes stripped.
 fn failure_blocks(output: &str) -> Vec<(String, String)> {
     let mut blocks: Vec<(String, String)> = Vec::new();
     let mut open = false;
     for line in output.lines() {
-        let header = line
+        let plain = if line.contains('\x1b') {
+            console::strip_ansi_codes(line)
+        } else {
+            std::borrow::Cow::Borrowed(line)
+        };
+        let header = plain
             .strip_prefix("---- ")
             .and_then(|rest| rest.strip_suffix(" stdout ----"));
         if let Some(name) = header {
             blocks.push((name.to_string(), String::new()));
             open = true;
-        } else if line == FAILURES || line.starts_with("test result:") {
+        } else if plain == FAILURES || plain.starts_with("test result:") {
             open = false;
         } else if open && let Some((_, text)) = blocks.last_mut() {
             text.push_str(line);
@@ -371,6 +387,25 @@ mod tests {
                     }),
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn the_quiet_form_reports_its_failed_tests_from_their_blocks() {
+        let out = "\nrunning 2 tests\n.F\nfailures:\n\n---- tests::b stdout ----\n\
+                   thread 'tests::b' (7) panicked at exercises/x.rs:4:9:\nno\n\n\n\
+                   failures:\n    tests::b\n\ntest result: FAILED. 1 passed; 1 failed; 0 ignored; \
+                   0 measured; 0 filtered out; finished in 0.00s\n";
+        let reports = tests(out);
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        assert_eq!(
+            (reports[0].name.as_str(), reports[0].passed),
+            ("tests::b", false)
+        );
+        let panic = reports[0].failure.as_ref().and_then(|f| f.panic.as_ref());
+        assert_eq!(
+            panic.map(|p| p.location.as_str()),
+            Some("exercises/x.rs:4:9")
         );
     }
 

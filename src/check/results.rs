@@ -129,8 +129,8 @@ pub fn test_cases(outcome: &Outcome, path: &Path, source: &str) -> Vec<TestCase>
     cases
 }
 
-/// `tests::adds` → `adds`.
-fn short_name(name: &str) -> &str {
+/// `tests::adds` → `adds`: the name as the file declares it.
+pub fn short_name(name: &str) -> &str {
     name.rsplit("::").next().unwrap_or(name)
 }
 

@@ -279,7 +279,13 @@ impl<'a> Findings<'a> {
                     "\n── {} ({}) ──\n{}",
                     exercise.name,
                     exercise.variant_path(*variant).display(),
-                    show(report::outcome(exercise, *variant, outcome, root))
+                    show(report::outcome(
+                        exercise,
+                        *variant,
+                        outcome,
+                        root,
+                        (report::Place::DevCheck, report::Detail::Full)
+                    ))
                 );
             }
         } else if !self.problems.is_empty() {

@@ -1,4 +1,5 @@
-//! `backlings list`: every exercise with its chapter and status, the current one marked.
+//! `backlings list`: every exercise with its chapter and status, the current one marked,
+//! grouped by chapter with each chapter's progress.
 
 use std::io::IsTerminal;
 
@@ -11,7 +12,7 @@ pub fn run() -> Result<i32> {
     let state = crate::progress::load(&course)?;
     print!(
         "{}",
-        list::table(&course, &state, std::io::stdout().is_terminal())
+        list::grouped(&course, &state, std::io::stdout().is_terminal())
     );
     Ok(0)
 }

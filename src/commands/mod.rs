@@ -9,6 +9,7 @@ pub mod dev_update;
 pub mod hint;
 pub mod init;
 pub mod list;
+pub mod progress;
 pub mod reset;
 pub mod reset_all;
 pub mod run;

@@ -7,11 +7,11 @@ use crate::check::{Item, Options, Verdict};
 use crate::course::exercise::Variant;
 use crate::error::Result;
 use crate::progress::{self, Advance, Moved};
-use crate::report;
+use crate::report::{self, Detail, Place};
 
 /// Checks `name`, an exercise's name or file (default: the current exercise). Exit code 0
-/// when it is done, 1 when not.
-pub fn run(name: Option<String>, color: bool) -> Result<i32> {
+/// when it is done, 1 when not. Failing tests show as a summary, or in full with `detail`.
+pub fn run(name: Option<String>, detail: Detail, color: bool) -> Result<i32> {
     let (course, package) = crate::course::load_here()?;
     let mut state = crate::progress::load(&course)?;
     let index = match name {
@@ -37,7 +37,13 @@ pub fn run(name: Option<String>, color: bool) -> Result<i32> {
     let revealed = recorded.hand_out_solution(&course);
     print!(
         "{}",
-        report::outcome(exercise, Variant::Exercise, &outcome, &course.root)
+        report::outcome(
+            exercise,
+            Variant::Exercise,
+            &outcome,
+            &course.root,
+            (Place::Run, detail)
+        )
     );
     match recorded.moved {
         Some(Moved::To(next)) => println!(

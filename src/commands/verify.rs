@@ -27,6 +27,7 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
     }
     let outcomes = reporting.check(&course, &package, &items, &mut reporters)?;
     drop(reporters);
+    lines.clear();
 
     let mut passed = 0;
     let mut unwritten = Vec::new();

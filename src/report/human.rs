@@ -12,8 +12,10 @@ use std::path::Path;
 
 use console::style;
 
+use super::failures;
 use crate::check::{Outcome, Verdict};
 use crate::course::exercise::{Exercise, Variant};
+use crate::files;
 use crate::inert::{self, Colour};
 
 /// Whether to colour output: a terminal, `NO_COLOR` unset, `TERM` not `dumb`. Also tells the
@@ -62,17 +64,81 @@ fn uri_path(path: &Path) -> String {
     uri
 }
 
-/// The full report of one check: messages, output, and a closing line.
-pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &Path) -> String {
+/// Where a verdict is read: what to do next, and how to see more, differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Watch mode: a save checks again; `f` shows the full output.
+    Watch,
+    /// `backlings run`: run it again, or start watch mode; `--verbose` shows the full output.
+    Run,
+    /// `backlings dev check`, for authors.
+    DevCheck,
+}
+
+/// How much of failing tests' output to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The first failure in file order in full, the others one line each (see [`failures`]).
+    Summary,
+    /// libtest's whole report from its failures section on.
+    Full,
+}
+
+impl Place {
+    /// What the learner does once the code is fixed.
+    fn next_step(self) -> &'static str {
+        match self {
+            Place::Watch => "then save",
+            Place::Run => "then run `backlings run` again (or start watch mode: `backlings`)",
+            Place::DevCheck => "then run `backlings dev check` again",
+        }
+    }
+
+    /// How to see the whole test output, when only the summary shows.
+    fn more(self) -> &'static str {
+        match self {
+            Place::Watch => " Press f for the full output.",
+            Place::Run => " `backlings run --verbose` shows the full output.",
+            Place::DevCheck => "",
+        }
+    }
+}
+
+/// The report of one check for a person in `place`: messages, output (as much as `detail`
+/// says), and a closing line that says what to do next there.
+pub fn outcome(
+    exercise: &Exercise,
+    variant: Variant,
+    outcome: &Outcome,
+    root: &Path,
+    (place, detail): (Place, Detail),
+) -> String {
     let mut text = String::new();
     let colour = Colour::when(console::colors_enabled());
-    for block in explaining_blocks(exercise, outcome) {
+    let summary = match (outcome.verdict, detail) {
+        (Verdict::TestsFailed, Detail::Summary) => {
+            let path = exercise.variant_path(variant);
+            let source = files::read_text(&root.join(&path)).unwrap_or_default();
+            let file = failures::Checked {
+                path: &path,
+                root,
+                source: &source,
+            };
+            failures::layout(&outcome.output, &file)
+        }
+        _ => None,
+    };
+    for block in explaining_blocks(exercise, outcome, summary.is_some()) {
         if !block.trim().is_empty() {
             inert::push(&mut text, block.trim_end(), colour);
             text.push_str("\n\n");
         }
     }
-    text.push_str(&closing_line(exercise, outcome));
+    if let Some(summary) = &summary {
+        text.push_str(summary);
+        text.push_str("\n\n");
+    }
+    text.push_str(&closing_line(exercise, outcome, place, summary.is_some()));
     if outcome.verdict == Verdict::Done && variant == Variant::Exercise {
         let solution = exercise.solution_path();
         if root.join(&solution).is_file() {
@@ -87,11 +153,17 @@ pub fn outcome(exercise: &Exercise, variant: Variant, outcome: &Outcome, root: &
 
 /// What explains the verdict, in the order shown: compiler or clippy messages, then what the
 /// tests (from their first failure) or the program printed.
-fn explaining_blocks<'o>(exercise: &Exercise, outcome: &'o Outcome) -> Vec<&'o str> {
+fn explaining_blocks<'o>(
+    exercise: &Exercise,
+    outcome: &'o Outcome,
+    summarized: bool,
+) -> Vec<&'o str> {
     let (diagnostics, output) = (outcome.diagnostics.as_str(), outcome.output.as_str());
     match outcome.verdict {
         Verdict::Done if exercise.test => vec![diagnostics],
         Verdict::Done | Verdict::ProgramFailed => vec![diagnostics, output],
+        // The summary of the failures, when there is one, takes the output's place.
+        Verdict::TestsFailed if summarized => vec![diagnostics],
         Verdict::TestsFailed => vec![diagnostics, failures(output)],
         Verdict::CompileError | Verdict::ClippyWarnings | Verdict::DiskFull => vec![diagnostics],
         Verdict::TimedOut | Verdict::OutOfMemory => vec![output],
@@ -99,22 +171,25 @@ fn explaining_blocks<'o>(exercise: &Exercise, outcome: &'o Outcome) -> Vec<&'o s
     }
 }
 
-/// The verdict in one line that says what to do next.
-fn closing_line(exercise: &Exercise, outcome: &Outcome) -> String {
+/// The verdict in one line that says what to do next in `place`, and how to see the full
+/// output when only its `summary` shows.
+fn closing_line(exercise: &Exercise, outcome: &Outcome, place: Place, summary: bool) -> String {
+    let next = place.next_step();
     let name = style(&exercise.name).bold();
     let failed = style("✗").red().bold();
     match outcome.verdict {
         Verdict::Done => format!("{} {name} is done!\n", style("✓").green().bold()),
         Verdict::CompileError => {
-            format!("{failed} {name} does not compile yet: fix the first error above, then save.\n")
+            format!("{failed} {name} does not compile yet: fix the first error above, {next}.\n")
         }
         Verdict::TestsFailed => {
             let counts = match outcome.tests {
                 Some(c) => format!("{} of {} tests fail", c.failed, c.passed + c.failed),
                 None => "the tests fail".to_string(),
             };
+            let more = if summary { place.more() } else { "" };
             format!(
-                "{failed} {name}: {counts}. Read the first failure above, fix the code, then save.\n"
+                "{failed} {name}: {counts}. Read the first failure above, fix the code, {next}.{more}\n"
             )
         }
         Verdict::ProgramFailed => {
@@ -135,8 +210,7 @@ fn closing_line(exercise: &Exercise, outcome: &Outcome) -> String {
         ),
         Verdict::DiskFull => format!(
             "{failed} {name} could not be built: the disk is full. Free some space (old build \
-             directories such as target/ are often large), then save again. Your progress is \
-             unchanged.\n"
+             directories such as target/ are often large), {next}. Your progress is unchanged.\n"
         ),
         Verdict::Cancelled => format!("{name}: check cancelled.\n"),
     }

@@ -1,8 +1,11 @@
-//! The exercise list: every exercise with its chapter and status, the current one marked.
+//! The exercise list: every exercise with its chapter and status, the current one marked;
+//! for `backlings list`, grouped by chapter with each chapter's progress.
 
 use console::style;
 
+use super::roadmap;
 use crate::course::Course;
+use crate::inert::{self, Colour};
 use crate::progress::State;
 
 /// The table: a plain, aligned one when `fancy` is off (pipes, files, CI).
@@ -54,5 +57,40 @@ pub fn table(course: &Course, state: &State, fancy: bool) -> String {
         state.done_count(),
         course.exercises.len()
     ));
+    out
+}
+
+/// [`table`] with a line before each chapter's rows: its topic and how many are done.
+pub fn grouped(course: &Course, state: &State, fancy: bool) -> String {
+    let table = table(course, state, fancy);
+    let mut lines = table.lines();
+    let mut out = String::new();
+    out.push_str(lines.next().unwrap_or_default());
+    out.push('\n');
+    let rows: Vec<&str> = lines.by_ref().take(course.exercises.len()).collect();
+    for chapter in roadmap::chapters(course) {
+        let heading = format!(
+            "── {} ({}): {}/{} done",
+            inert::text(roadmap::topic(chapter.folder), Colour::Strip),
+            inert::text(chapter.folder, Colour::Strip),
+            chapter.done(course, state),
+            chapter.exercises.len()
+        );
+        let heading = if fancy {
+            style(heading).bold().to_string()
+        } else {
+            heading
+        };
+        out.push_str(&heading);
+        out.push('\n');
+        for &i in &chapter.exercises {
+            out.push_str(rows[i]);
+            out.push('\n');
+        }
+    }
+    for rest in lines {
+        out.push_str(rest);
+        out.push('\n');
+    }
     out
 }

@@ -5,13 +5,15 @@
 //! Uses the course, check and progress (the list shows it); never records anything.
 
 pub mod build_progress;
+mod failures;
 pub mod formats;
 pub mod hint;
 mod human;
 pub mod list;
+pub mod roadmap;
 pub mod verdict_lines;
 
-pub use human::{file_link, inert, init_color, line, outcome};
+pub use human::{Detail, Place, file_link, inert, init_color, line, outcome};
 
 use std::sync::{Arc, mpsc};
 

@@ -10,14 +10,17 @@
 //! no save is ever dropped; and no verdict is shown for content that is no longer on disk.
 
 mod keys;
+mod list;
 #[cfg(test)]
 mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use list::ListFilter;
+
 use super::effects::Effect;
-use super::events::{CheckId, Event, Recheck};
+use super::events::{AllStep, CheckId, Event, Recheck};
 use crate::build::cargo::Progress;
 use crate::check::{Outcome, Verdict};
 use crate::course::Course;
@@ -39,7 +42,11 @@ pub enum Mode {
 pub enum View {
     Main,
     ConfirmReset,
-    List { selected: usize },
+    List {
+        selected: usize,
+    },
+    /// The course's chapters as a roadmap (`m`); any key goes back.
+    Roadmap,
     Final,
 }
 
@@ -53,7 +60,19 @@ pub enum Activity {
     /// checked again, unless every exercise is done and no check was asked for meanwhile.
     CheckingAll {
         check_waiting: bool,
+        progress: AllProgress,
     },
+}
+
+/// How far a check of every exercise (`c`) is, as the screen shows it.
+#[derive(Debug, Default)]
+pub struct AllProgress {
+    /// Exercises with a verdict.
+    pub checked: usize,
+    /// Cargo's units built and to build, while a build runs.
+    pub building: Option<(u32, u32)>,
+    /// The exercise whose verdict came last.
+    pub last: Option<usize>,
 }
 
 /// A check of the current exercise on its way.
@@ -96,6 +115,8 @@ pub struct Notice {
     pub welcome: bool,
     /// How saves are noticed, when it is not the usual way.
     pub note: Option<String>,
+    /// Failing tests in libtest's whole output (`f`), not the summary.
+    pub full_output: bool,
 }
 
 /// Watch mode's state: the learner's progress and what the screen shows of it.
@@ -109,6 +130,11 @@ pub struct App {
     notice: Notice,
     /// The id of the last check started.
     last_id: u64,
+    /// A save has settled and its content is being read: if it changed, the message shown
+    /// is stale. Writes of backlings' own (a reset) change nothing the learner did.
+    save_settled: bool,
+    /// What narrows the exercise list.
+    list: ListFilter,
     /// What the event being handled asks for.
     effects: Vec<Effect>,
 }
@@ -124,6 +150,7 @@ impl App {
             hint: None,
             welcome: progress.is_new,
             note,
+            full_output: false,
         };
         Self {
             course,
@@ -134,6 +161,8 @@ impl App {
             last: None,
             notice,
             last_id: 0,
+            save_settled: false,
+            list: ListFilter::default(),
             effects: Vec::new(),
         }
     }
@@ -158,8 +187,7 @@ impl App {
                 }
             }
             Event::DebounceOver => {
-                // A save, like a key, makes old messages stale.
-                self.notice.message = None;
+                self.save_settled = true;
                 self.check_current(Recheck::IfChanged);
             }
             Event::Read {
@@ -180,6 +208,7 @@ impl App {
                 outcome,
                 content,
             } => self.on_checked(id, outcome, content),
+            Event::AllStep(step) => self.on_all_step(step),
             Event::CheckedAll(outcomes) => self.on_checked_all(outcomes),
             Event::Reset(Ok(message)) => {
                 self.notice.message = Some(message);
@@ -187,6 +216,8 @@ impl App {
             }
             Event::Reset(Err(e)) => self.notice.message = Some(e.report()),
             Event::HandOutFailed(message) => self.add_message(message),
+            Event::Edited(Ok(())) => {}
+            Event::Edited(Err(message)) => self.notice.message = Some(message),
         }
         std::mem::take(&mut self.effects)
     }
@@ -271,7 +302,7 @@ impl App {
     /// Asks for the current exercise's content, to check it (see [`Self::on_read`]). While
     /// every exercise is checked, the check waits for that to end.
     fn check_current(&mut self, recheck: Recheck) {
-        if let Activity::CheckingAll { check_waiting } = &mut self.activity {
+        if let Activity::CheckingAll { check_waiting, .. } = &mut self.activity {
             *check_waiting = true;
             return;
         }
@@ -300,6 +331,7 @@ impl App {
         if index != self.progress.current {
             return; // read for an exercise that is no longer current
         }
+        let after_save = std::mem::take(&mut self.save_settled);
         if matches!(self.activity, Activity::CheckingAll { .. }) {
             return self.check_current(recheck);
         }
@@ -314,6 +346,11 @@ impl App {
         if recheck == Recheck::IfChanged && self.already_checked(index, content) {
             self.trace(format!("unchanged {} {content:016x}", self.name(index)));
             return;
+        }
+        if after_save {
+            // The learner saved new content: like a key, it makes old messages stale. A
+            // save that changed nothing (backlings' own reset noticed) leaves them.
+            self.notice.message = None;
         }
         self.cancel_check();
         self.last_id += 1;
@@ -462,12 +499,27 @@ impl App {
         }
     }
 
+    /// A step of the check of every exercise, for its progress on screen.
+    fn on_all_step(&mut self, step: AllStep) {
+        let Activity::CheckingAll { progress, .. } = &mut self.activity else {
+            return; // the check ended (its last steps may arrive after its end)
+        };
+        match step {
+            AllStep::Building { done, total } => progress.building = Some((done, total)),
+            AllStep::Built => progress.building = None,
+            AllStep::Finished(index) => {
+                progress.checked += 1;
+                progress.last = Some(index);
+            }
+        }
+    }
+
     /// Every exercise was checked: the verdicts are recorded and counted. The current exercise
     /// is checked again (its file may have changed during the run), unless the course is
     /// finished and nothing asked for a check meanwhile: then the final screen shows.
     fn on_checked_all(&mut self, outcomes: Result<Vec<Outcome>>) {
         let check_waiting = match self.activity {
-            Activity::CheckingAll { check_waiting } => check_waiting,
+            Activity::CheckingAll { check_waiting, .. } => check_waiting,
             Activity::Idle | Activity::Checking(_) => return,
         };
         self.activity = Activity::Idle;

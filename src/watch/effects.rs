@@ -9,8 +9,11 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use super::events::{CheckId, Event, Recheck};
+use super::editor::{self, Editor};
+use super::events::{AllStep, CheckId, Event, Recheck};
+use super::terminal::CHECK_THREAD;
 use super::trace;
+use crate::build::cargo::Progress;
 use crate::build::dependencies::Dependencies;
 use crate::check::{self, Item, Options};
 use crate::course::Course;
@@ -54,6 +57,8 @@ pub enum Effect {
         index: usize,
         commit: Option<String>,
     },
+    /// Open exercise `index` in the learner's editor: [`Event::Edited`].
+    Edit(usize),
     /// End watch mode.
     Quit,
 }
@@ -82,6 +87,8 @@ pub struct Executor {
     check_all: Option<Cancel>,
     /// When the debounce timer runs out.
     debounce: Option<Instant>,
+    /// The editor `e` opens, or why there is none.
+    editor: std::result::Result<Editor, String>,
 }
 
 impl Executor {
@@ -91,6 +98,7 @@ impl Executor {
         course: Arc<Course>,
         package: Arc<ExercisePackage>,
         color: bool,
+        editor: std::result::Result<Editor, String>,
         tx: Sender<Event>,
     ) -> Self {
         let dependencies = package
@@ -106,6 +114,7 @@ impl Executor {
             check: None,
             check_all: None,
             debounce: None,
+            editor,
         }
     }
 
@@ -140,6 +149,14 @@ impl Executor {
                 let exercise = &self.course.exercises[index];
                 let reset = reset_file(&self.course, exercise, commit.as_deref());
                 return Ok(After::Event(Event::Reset(reset)));
+            }
+            Effect::Edit(index) => {
+                let file = self.course.root.join(self.course.exercises[index].path());
+                let edited = match &self.editor {
+                    Ok(editor) => editor::open(editor, &file),
+                    Err(why) => Err(why.clone()),
+                };
+                return Ok(After::Event(Event::Edited(edited)));
             }
             Effect::Quit => return Ok(After::Quit),
         }
@@ -206,7 +223,23 @@ impl Executor {
 
     fn check_all(&mut self) {
         let cancel = Cancel::default();
-        let options = self.options(cancel.clone());
+        let steps_tx = self.tx.clone();
+        // The screen follows the check: units built, then each verdict.
+        let options = Options {
+            events: Some(Arc::new(move |event| {
+                let step = match event {
+                    check::Event::Building(Progress::Units { done, total })
+                    | check::Event::Building(Progress::WaitingForCrates { done, total, .. }) => {
+                        AllStep::Building { done, total }
+                    }
+                    check::Event::Built => AllStep::Built,
+                    check::Event::Finished { index, .. } => AllStep::Finished(index),
+                    check::Event::Started { .. } | check::Event::Building(_) => return,
+                };
+                let _ = steps_tx.send(Event::AllStep(step));
+            })),
+            ..self.options(cancel.clone())
+        };
         let (course, package, tx) = (self.course.clone(), self.package.clone(), self.tx.clone());
         spawn_check(move || {
             let items: Vec<Item> = course.exercises.iter().map(Item::exercise).collect();
@@ -249,10 +282,6 @@ fn spawn_check(check: impl FnOnce() + Send + 'static) {
         .spawn(check)
         .expect("the system can start a thread");
 }
-
-/// The name of the threads that run checks: the panic hook leaves their panics to
-/// [`catch_bug`].
-pub const CHECK_THREAD: &str = "check";
 
 /// A check that panics (a bug in backlings) becomes an error on screen; watch mode goes on.
 fn catch_bug<T>(check: impl FnOnce() -> Result<T>) -> Result<T> {

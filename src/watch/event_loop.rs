@@ -3,7 +3,7 @@
 //! their immediate results back, and draws the screen.
 
 use std::collections::VecDeque;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
 use super::app::App;
@@ -22,8 +22,14 @@ enum Flow {
 /// Runs `app` on the events of `rx` until the learner quits, then stops every check and
 /// records the progress. An error (progress that cannot be saved) ends watch mode too, after
 /// stopping every check.
-pub fn run(mut app: App, mut executor: Executor, rx: Receiver<Event>) -> Result<()> {
-    let ended = until_quit(&mut app, &mut executor, &rx);
+/// `keys_go_on` lets the terminal's reader read on after each key or resize.
+pub fn run(
+    mut app: App,
+    mut executor: Executor,
+    rx: Receiver<Event>,
+    keys_go_on: Sender<()>,
+) -> Result<()> {
+    let ended = until_quit(&mut app, &mut executor, &rx, &keys_go_on);
     executor.stop();
     ended?;
     // Leave the shell prompt on a line of its own.
@@ -33,7 +39,12 @@ pub fn run(mut app: App, mut executor: Executor, rx: Receiver<Event>) -> Result<
 }
 
 /// Handles events until the learner quits, or no source of events is left.
-fn until_quit(app: &mut App, executor: &mut Executor, rx: &Receiver<Event>) -> Result<()> {
+fn until_quit(
+    app: &mut App,
+    executor: &mut Executor,
+    rx: &Receiver<Event>,
+    keys_go_on: &Sender<()>,
+) -> Result<()> {
     let start = app.start();
     if carry_out(app, executor, start)? == Flow::Quit {
         return Ok(());
@@ -46,9 +57,14 @@ fn until_quit(app: &mut App, executor: &mut Executor, rx: &Receiver<Event>) -> R
         }
         // A save changes nothing on screen until it is read.
         let redraw = !matches!(event, Event::Saved(_) | Event::Rescan);
+        let from_terminal = matches!(event, Event::Key(_) | Event::Resize);
         let effects = app.update(event);
         if carry_out(app, executor, effects)? == Flow::Quit {
             break;
+        }
+        if from_terminal {
+            // Handled (an editor it opened has ended): the reader may read on.
+            let _ = keys_go_on.send(());
         }
         if redraw {
             draw(app);

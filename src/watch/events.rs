@@ -4,7 +4,7 @@
 //! work at all. What the executor learns while carrying out an effect (a file's content, a
 //! reset done, the debounce timer run out) comes back as an event too, at once.
 
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
 use crossterm::event::{self as term, KeyEvent, KeyEventKind};
@@ -27,6 +27,17 @@ pub enum Recheck {
     /// The learner asked (`r`), or what is known may be out of date (watch mode starts, all
     /// exercises were checked).
     Always,
+}
+
+/// A step of the check of every exercise (from the check's events), for its progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllStep {
+    /// Cargo built `done` of `total` units.
+    Building { done: u32, total: u32 },
+    /// The binaries are built: tests and programs run.
+    Built,
+    /// Exercise `index` has its verdict.
+    Finished(usize),
 }
 
 /// Something watch mode reacts to (see [`super::app::App::update`]).
@@ -62,16 +73,22 @@ pub enum Event {
         outcome: Result<Outcome>,
         content: Option<u64>,
     },
+    /// Checking all exercises (`c`) went a step further.
+    AllStep(AllStep),
     /// Checking all exercises (`c`) finished.
     CheckedAll(Result<Vec<Outcome>>),
     /// The current exercise's file was reset (the message for the learner), or why not.
     Reset(Result<String>),
     /// A done exercise's solution could not be handed out: why.
     HandOutFailed(String),
+    /// The editor ran (a terminal editor has ended), or why it could not.
+    Edited(std::result::Result<(), String>),
 }
 
-/// Reads keys and resizes on a thread of its own for as long as the program runs.
-pub fn read_terminal(tx: Sender<Event>) {
+/// Reads keys and resizes on a thread of its own for as long as the program runs. After each
+/// one it waits for `go_on`: the loop says so once the key is handled, so that no key typed
+/// into an editor that `e` opened in the terminal is read here.
+pub fn read_terminal(tx: Sender<Event>, go_on: Receiver<()>) {
     std::thread::spawn(move || {
         while let Ok(event) = term::read() {
             let event = match event {
@@ -79,7 +96,7 @@ pub fn read_terminal(tx: Sender<Event>) {
                 term::Event::Resize(..) => Event::Resize,
                 _ => continue,
             };
-            if tx.send(event).is_err() {
+            if tx.send(event).is_err() || go_on.recv().is_err() {
                 break;
             }
         }

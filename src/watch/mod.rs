@@ -10,6 +10,7 @@
 //! their own modules.
 
 mod app;
+mod editor;
 mod effects;
 mod event_loop;
 mod events;
@@ -31,13 +32,25 @@ pub use terminal::restore as restore_terminal;
 pub use watcher::Noticing;
 
 /// Runs watch mode on the course in the current directory until the learner quits.
-pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
+/// `editor` (`--editor`) overrides the editor that `e` opens (see [`editor::choose`]).
+pub fn run(color: bool, noticing: Noticing, editor: Option<&str>) -> Result<i32> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(Error::environment(
             "watch mode needs a terminal.\n  Without one, use `backlings run [NAME]` to check one exercise, \
              or `backlings verify` to check them all.",
         ));
     }
+    // A wrong --editor is a usage error now; a wrong $EDITOR only matters when e is pressed.
+    let editor = match editor::choose(editor, |name| std::env::var(name).ok()) {
+        Ok(Some(editor)) => Ok(editor),
+        Ok(None) => Err(
+            "No editor is set: set $VISUAL or $EDITOR, or start watch mode with \
+                         --editor CMD."
+                .to_string(),
+        ),
+        Err(e) if editor.is_some() => return Err(e),
+        Err(e) => Err(e.report()),
+    };
     let (course, package) = crate::course::load_here()?;
     let state = crate::progress::load(&course)?;
     trace::init();
@@ -45,7 +58,7 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
     let mut watching = watcher::start(&course, noticing, tx.clone())?;
 
     let course = Arc::new(course);
-    let mut executor = Executor::new(course.clone(), Arc::new(package), color, tx.clone());
+    let mut executor = Executor::new(course.clone(), Arc::new(package), color, editor, tx.clone());
     let mode = match noticing {
         Noticing::Manual => Mode::Manual,
         Noticing::Events | Noticing::Polling => Mode::Watch,
@@ -55,7 +68,8 @@ pub fn run(color: bool, noticing: Noticing) -> Result<i32> {
 
     let _terminal = terminal::RawTerminal::enter()
         .map_err(|e| Error::environment("could not set up the terminal").caused_by(e))?;
-    events::read_terminal(tx);
-    event_loop::run(app, executor, rx)?;
+    let (keys_go_on, go_on) = mpsc::channel();
+    events::read_terminal(tx, go_on);
+    event_loop::run(app, executor, rx, keys_go_on)?;
     Ok(0)
 }

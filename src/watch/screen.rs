@@ -10,18 +10,22 @@ use console::style;
 use crate::course::Course;
 use crate::course::exercise::{HintDepth, Variant};
 use crate::progress::State;
-use crate::report;
 use crate::report::hint;
-use crate::report::list;
+use crate::report::{self, Detail, Place};
+use crate::report::{list, roadmap};
 
-use super::app::{Activity, App, BuildShown, Mode, View};
+use super::app::{Activity, AllProgress, App, BuildShown, Mode, View};
 use crate::report::build_progress;
 
 /// The whole screen for the app's current state, `width` × `height` characters. Text is
 /// wrapped at spaces to the width, so a narrow terminal splits no word.
 pub fn render(app: &App, width: u16, height: u16) -> String {
     let text = match app.view() {
-        View::List { selected } => list_view(app.course(), app.progress(), selected, width, height),
+        View::List { selected } => list_view(app, selected, width, height),
+        View::Roadmap => format!(
+            "{}\nAny key: back",
+            roadmap::map(app.course(), app.progress())
+        ),
         View::Final => final_view(app.course()),
         View::Main | View::ConfirmReset => main_view(app, width),
     };
@@ -103,15 +107,53 @@ fn status(app: &App, width: u16) -> String {
             out.push('\n');
             out
         }
-        Activity::CheckingAll { .. } => "Checking every exercise…\n".to_string(),
+        Activity::CheckingAll { progress, .. } => all_progress(course, progress, width),
         Activity::Idle => match app.verdict() {
-            Some(outcome) => report::outcome(exercise, Variant::Exercise, outcome, &course.root),
+            Some(outcome) => {
+                let detail = if app.notice().full_output {
+                    Detail::Full
+                } else {
+                    Detail::Summary
+                };
+                report::outcome(
+                    exercise,
+                    Variant::Exercise,
+                    outcome,
+                    &course.root,
+                    (Place::Watch, detail),
+                )
+            }
             None if app.mode() == Mode::Manual => {
                 format!("Press r to check {}.\n", style(&exercise.name).bold())
             }
             None => String::new(),
         },
     }
+}
+
+/// How far the check of every exercise is: a bar of exercises with a verdict, and what it
+/// does now (building, with cargo's units, or running, with the last exercise checked).
+fn all_progress(course: &Course, progress: &AllProgress, width: u16) -> String {
+    let total = course.exercises.len();
+    let counts = format!(" {}/{total}", progress.checked);
+    let room = usize::from(width)
+        .saturating_sub("Checking every exercise: []".len() + counts.len() + 1)
+        .clamp(5, 40);
+    let mut out = format!(
+        "Checking every exercise: [{}]{counts}\n",
+        bar(progress.checked, total, room)
+    );
+    match (progress.building, progress.last) {
+        (Some((done, total)), _) => {
+            out.push_str(&format!("Building the exercises: {done}/{total} units\n"))
+        }
+        (None, Some(last)) => out.push_str(&format!(
+            "Running the tests; last checked: {}\n",
+            style(&course.exercises[last].name).bold()
+        )),
+        (None, None) => out.push_str("Building the exercises…\n"),
+    }
+    out
 }
 
 /// The keys that work on the main screen; `h` says what it shows next.
@@ -123,7 +165,9 @@ fn keys_line(done: bool, hint_key: &str) -> String {
     }
     keys.extend([
         key("h", hint_key),
+        key("e", "edit"),
         key("l", "list"),
+        key("m", "map"),
         key("r", "check"),
         key("x", "reset"),
         key("c", "check all"),
@@ -181,7 +225,10 @@ fn progress_bar(done: usize, total: usize, width: u16) -> String {
     format!("Progress: [{}]{counts}", bar(done, total, room))
 }
 
-fn list_view(course: &Course, state: &State, selected: usize, width: u16, height: u16) -> String {
+/// The exercises the list shows (see [`App::list_rows`]), the selected one highlighted and
+/// kept in view; below, the search, a question or a message, and the keys.
+fn list_view(app: &App, selected: usize, width: u16, height: u16) -> String {
+    let (course, state) = (app.course(), app.progress());
     let table = list::table(course, state, false);
     let fits = table
         .lines()
@@ -194,13 +241,16 @@ fn list_view(course: &Course, state: &State, selected: usize, width: u16, height
     };
     let mut lines = table.lines();
     let header = lines.next().unwrap_or_default();
-    let rows: Vec<&str> = lines.take(course.exercises.len()).collect();
-    let visible = usize::from(height).saturating_sub(4).max(3);
-    let first = selected
+    let all: Vec<&str> = lines.take(course.exercises.len()).collect();
+    let shown = app.list_rows();
+    let rows: Vec<(usize, &str)> = shown.iter().map(|&i| (i, all[i])).collect();
+    let visible = usize::from(height).saturating_sub(6).max(3);
+    let at = shown.iter().position(|&i| i == selected).unwrap_or(0);
+    let first = at
         .saturating_sub(visible / 2)
         .min(rows.len().saturating_sub(visible));
     let mut out = format!("{}\n", style(header).bold());
-    for (i, row) in rows.iter().enumerate().skip(first).take(visible) {
+    for &(i, row) in rows.iter().skip(first).take(visible) {
         if i == selected {
             out.push_str(&format!("{}\n", style(row).reverse()));
         } else {
@@ -208,7 +258,48 @@ fn list_view(course: &Course, state: &State, selected: usize, width: u16, height
             out.push('\n');
         }
     }
-    out.push_str("↑/↓ or j/k: move  Enter: go to exercise  Esc or q: back");
+    if rows.is_empty() {
+        out.push_str("(no exercise matches)\n");
+    }
+    out.push_str(&list_footer(app, selected));
+    out
+}
+
+/// The list's last lines: the search being typed or applied, the reset question or the
+/// last message, and the keys.
+fn list_footer(app: &App, selected: usize) -> String {
+    let filter = app.list_filter();
+    let mut out = String::new();
+    if filter.typing || !filter.query.is_empty() {
+        let cursor = if filter.typing { "_" } else { "" };
+        out.push_str(&format!(
+            "Search: {}{cursor}\n",
+            report::inert(&filter.query)
+        ));
+    }
+    if filter.confirming_reset {
+        let name = &app.course().exercises[selected].name;
+        out.push_str(&format!(
+            "{}\n",
+            style(format!(
+                "Reset {name} to the shipped version? Your version is kept as a backup. (y/n)"
+            ))
+            .yellow()
+            .bold()
+        ));
+    } else if let Some(message) = &app.notice().message {
+        out.push_str(&report::inert(message));
+        out.push('\n');
+    }
+    if filter.typing {
+        out.push_str("Type to search by name or chapter  Enter: done  Esc: clear");
+    } else {
+        out.push_str(&format!(
+            "↑/↓ or j/k: move  Enter: go to exercise  /: search  f: showing {}  x: reset  \
+             Esc or q: back",
+            filter.show.word()
+        ));
+    }
     out
 }
 

@@ -9,6 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::{cursor, execute, terminal};
 
+/// The name of the threads that run checks: the panic hook leaves their panics to the check's
+/// own handler (`effects::catch_bug`), which reports them on screen.
+pub const CHECK_THREAD: &str = "check";
+
 /// Watch mode has set the terminal up. Only then is there anything to restore: the other
 /// commands may write to a file or a pipe, where a "show the cursor" sequence does not belong.
 static SET_UP: AtomicBool = AtomicBool::new(false);
@@ -22,7 +26,7 @@ impl RawTerminal {
         std::panic::set_hook(Box::new(move |info| {
             // A check's panic is reported on screen and watch mode goes on (see
             // `catch_bug`); any other ends the program, and must be readable.
-            if std::thread::current().name() != Some(super::effects::CHECK_THREAD) {
+            if std::thread::current().name() != Some(CHECK_THREAD) {
                 restore();
                 previous(info);
             }
@@ -52,6 +56,18 @@ pub fn restore() {
         let _ = terminal::disable_raw_mode();
         let _ = execute!(std::io::stdout(), cursor::Show);
     }
+}
+
+/// Hands the terminal to a program that runs in it (an editor): raw mode off, cursor shown.
+pub fn suspend() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(std::io::stdout(), cursor::Show);
+}
+
+/// Takes the terminal back after [`suspend`]; the caller draws the screen again.
+pub fn resume() {
+    let _ = terminal::enable_raw_mode();
+    let _ = execute!(std::io::stdout(), cursor::Hide);
 }
 
 /// Replaces what is on screen with `text` (raw mode needs `\r\n` line ends).

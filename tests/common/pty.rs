@@ -198,6 +198,12 @@ impl Watch {
         seen.parser.screen().rows(0, columns.get()).collect()
     }
 
+    /// Whether some row of the screen holds `text` now. After `expect_exit`, which reads
+    /// everything the process wrote, this sees its last words for sure.
+    pub fn shows(&self, text: &str) -> bool {
+        self.rows().iter().any(|row| row.contains(text))
+    }
+
     /// Whether row `row` runs on into the next one (the terminal wrapped it).
     pub fn row_wrapped(&self, row: u16) -> bool {
         self.lock().parser.screen().row_wrapped(row)

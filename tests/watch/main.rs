@@ -9,4 +9,5 @@ mod dependencies;
 mod journey;
 mod noticing;
 mod saves;
+mod screen;
 mod terminal;

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Activity, App, Effect, View};
+use super::{Activity, AllProgress, App, Effect, View};
 use crate::watch::events::Recheck;
 
 impl App {
@@ -18,12 +18,13 @@ impl App {
             View::ConfirmReset => {
                 self.view = View::Main;
                 if key.code == KeyCode::Char('y') {
-                    self.reset_current();
+                    self.reset(self.progress.current);
                 } else {
                     self.notice.message = Some("Reset cancelled.".to_string());
                 }
             }
             View::List { selected } => self.on_list_key(selected, key.code),
+            View::Roadmap => self.view = View::Main,
             View::Final => match key.code {
                 KeyCode::Char('q') => self.effects.push(Effect::Quit),
                 KeyCode::Char('l') => self.open_list(),
@@ -38,40 +39,15 @@ impl App {
             KeyCode::Char('q') => self.effects.push(Effect::Quit),
             KeyCode::Char('h') => self.notice.hint = self.next_hint(),
             KeyCode::Char('l') => self.open_list(),
+            KeyCode::Char('m') => self.view = View::Roadmap,
             KeyCode::Char('r') => self.check_current(Recheck::Always),
             KeyCode::Char('x') => self.view = View::ConfirmReset,
             KeyCode::Char('c') => self.check_all(),
             KeyCode::Char('n') => self.next(),
+            KeyCode::Char('e') => self.effects.push(Effect::Edit(self.progress.current)),
+            KeyCode::Char('f') => self.notice.full_output = !self.notice.full_output,
             _ => {}
         }
-    }
-
-    fn open_list(&mut self) {
-        self.view = View::List {
-            selected: self.progress.current,
-        };
-    }
-
-    fn on_list_key(&mut self, selected: usize, code: KeyCode) {
-        let last = self.course.exercises.len() - 1;
-        let selected = match code {
-            KeyCode::Up | KeyCode::Char('k') => selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => (selected + 1).min(last),
-            KeyCode::Home | KeyCode::Char('g') => 0,
-            KeyCode::End | KeyCode::Char('G') => last,
-            KeyCode::Enter => return self.go_to(selected),
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('l') => {
-                let all_done = self.progress.done_count() == self.course.exercises.len();
-                self.view = if all_done && self.last.is_none() {
-                    View::Final
-                } else {
-                    View::Main
-                };
-                return;
-            }
-            _ => selected,
-        };
-        self.view = View::List { selected };
     }
 
     /// `n`: on to the next exercise that is not done, once the current one is.
@@ -93,10 +69,11 @@ impl App {
         }
     }
 
-    fn go_to(&mut self, index: usize) {
+    pub(super) fn go_to(&mut self, index: usize) {
         self.view = View::Main;
         self.notice.hint = None;
         self.notice.welcome = false;
+        self.notice.full_output = false;
         if index != self.progress.current {
             self.progress.current = index;
             self.effects.push(Effect::SaveProgress);
@@ -105,14 +82,13 @@ impl App {
         self.check_unless_manual();
     }
 
-    /// `y` after `x`: the shipped version is put back, from the commit recorded when the
-    /// learner started; the file is checked again once the executor reports the reset
-    /// ([`super::Event::Reset`]).
-    fn reset_current(&mut self) {
+    /// `y` after `x`: the shipped version of exercise `index` is put back, from the commit
+    /// recorded when the learner started; the current exercise's file is checked again once
+    /// the executor reports the reset ([`super::Event::Reset`]).
+    pub(super) fn reset(&mut self, index: usize) {
         match self.progress.shipped_commit() {
             Ok(commit) => {
                 let commit = commit.map(str::to_string);
-                let index = self.progress.current;
                 self.effects.push(Effect::Reset { index, commit });
             }
             Err(e) => self.notice.message = Some(e.report()),
@@ -128,6 +104,7 @@ impl App {
         self.cancel_check();
         self.activity = Activity::CheckingAll {
             check_waiting: false,
+            progress: AllProgress::default(),
         };
         self.effects.push(Effect::CheckAll);
     }

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::error::Error;
+use crate::watch::events::AllStep;
 
 /// Fingerprints of three versions of a file.
 const OLD: u64 = 1;
@@ -594,4 +595,166 @@ fn a_read_for_an_exercise_that_is_no_longer_current_is_ignored() {
     app.progress.current = 1;
     assert!(answer(&mut app, &effects, Some(OLD)).is_empty());
     assert!(matches!(app.activity, Activity::Idle));
+}
+
+#[test]
+fn a_reset_message_outlasts_the_reset_being_noticed_and_its_check() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    let check = start(&mut app, OLD);
+    verdict(&mut app, check, Verdict::TestsFailed, OLD);
+    app.update(key('x'));
+    app.update(key('y'));
+    let saved = "Your version is saved as .backlings/backups/a.rs".to_string();
+    let effects = app.update(Event::Reset(Ok(saved.clone())));
+    let check = one_check(&answer(&mut app, &effects, Some(NEW)));
+
+    // The watcher notices the reset's own write: same content, nothing the learner did.
+    save(&mut app, Some(NEW));
+    verdict(&mut app, check, Verdict::TestsFailed, NEW);
+    assert_eq!(message(&app), saved);
+}
+
+#[test]
+fn a_save_of_new_content_makes_the_message_stale() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    let check = start(&mut app, OLD);
+    verdict(&mut app, check, Verdict::TestsFailed, OLD);
+    app.update(key('n'));
+    assert!(!message(&app).is_empty());
+
+    save(&mut app, Some(OLD));
+    assert!(!message(&app).is_empty(), "an unchanged save is no action");
+    save(&mut app, Some(NEW));
+    assert_eq!(message(&app), "");
+}
+
+#[test]
+fn f_switches_between_the_failure_summary_and_the_full_output() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    assert!(!app.notice.full_output);
+    app.update(key('f'));
+    assert!(app.notice.full_output);
+    app.update(key('f'));
+    assert!(!app.notice.full_output);
+}
+
+/// What the screen shows of a check of every exercise: (checked, building, last).
+fn all_progress(app: &App) -> (usize, Option<(u32, u32)>, Option<usize>) {
+    match &app.activity {
+        Activity::CheckingAll { progress, .. } => {
+            (progress.checked, progress.building, progress.last)
+        }
+        other => panic!("not checking every exercise: {other:?}"),
+    }
+}
+
+#[test]
+fn check_all_shows_the_units_built_then_each_verdict_as_it_comes() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('c'));
+    assert_eq!(all_progress(&app), (0, None, None));
+
+    app.update(Event::AllStep(AllStep::Building { done: 4, total: 9 }));
+    assert_eq!(all_progress(&app), (0, Some((4, 9)), None));
+    app.update(Event::AllStep(AllStep::Built));
+    app.update(Event::AllStep(AllStep::Finished(2)));
+    app.update(Event::AllStep(AllStep::Finished(0)));
+    assert_eq!(all_progress(&app), (2, None, Some(0)));
+
+    // A step that arrives after the check ended changes nothing.
+    let outcomes = (0..3).map(|_| Outcome::of(Verdict::TestsFailed)).collect();
+    app.update(Event::CheckedAll(Ok(outcomes)));
+    assert!(app.update(Event::AllStep(AllStep::Finished(1))).is_empty());
+    assert!(!matches!(app.activity, Activity::CheckingAll { .. }));
+}
+
+#[test]
+fn e_opens_the_current_exercise_and_an_editor_that_failed_says_so() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.progress.current = 1;
+    let effects = app.update(key('e'));
+    assert!(matches!(effects[..], [Effect::Edit(1)]), "{effects:?}");
+    assert!(app.update(Event::Edited(Ok(()))).is_empty());
+    app.update(Event::Edited(Err(
+        "The editor (vi) ended with exit status: 1.".into(),
+    )));
+    assert_eq!(message(&app), "The editor (vi) ended with exit status: 1.");
+}
+
+#[test]
+fn m_shows_the_roadmap_and_any_key_goes_back() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('m'));
+    assert_eq!(app.view, View::Roadmap);
+    assert!(app.update(key('z')).is_empty());
+    assert_eq!(app.view, View::Main);
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c));
+    }
+}
+
+#[test]
+fn slash_searches_the_list_by_name_and_selects_the_first_match() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('l'));
+    app.update(key('/'));
+    typed(&mut app, "C");
+    assert_eq!(app.list_rows(), [2]);
+    assert_eq!(app.view, View::List { selected: 2 });
+    app.update(special(KeyCode::Backspace));
+    assert_eq!(app.list_rows(), [0, 1, 2]);
+    typed(&mut app, "zz");
+    assert!(app.list_rows().is_empty());
+    app.update(special(KeyCode::Esc));
+    assert_eq!(app.list_rows(), [0, 1, 2], "Esc clears the search");
+
+    // Enter ends typing: keys move again, within the matches.
+    app.update(key('/'));
+    typed(&mut app, "b");
+    app.update(special(KeyCode::Enter));
+    let effects = app.update(special(KeyCode::Enter));
+    assert_eq!(app.progress.current, 1);
+    assert_eq!(reads(&effects), [(1, Recheck::IfChanged)]);
+}
+
+#[test]
+fn f_in_the_list_shows_all_then_pending_then_done_exercises() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.progress.set_done("b", true);
+    app.update(key('l'));
+    app.update(key('f'));
+    assert_eq!(app.list_rows(), [0, 2]);
+    app.update(key('j'));
+    assert_eq!(
+        app.view,
+        View::List { selected: 2 },
+        "moves skip hidden rows"
+    );
+    app.update(key('f'));
+    assert_eq!(app.list_rows(), [1]);
+    assert_eq!(app.view, View::List { selected: 1 });
+    app.update(key('f'));
+    assert_eq!(app.list_rows(), [0, 1, 2]);
+}
+
+#[test]
+fn x_in_the_list_resets_the_selected_exercise_once_confirmed() {
+    let (_dir, mut app) = fresh(Mode::Watch);
+    app.update(key('l'));
+    app.update(key('j'));
+    assert!(app.update(key('x')).is_empty());
+    assert!(app.list_filter().confirming_reset);
+    assert!(app.update(key('n')).is_empty());
+    assert_eq!(message(&app), "Reset cancelled.");
+
+    app.update(key('x'));
+    let effects = app.update(key('y'));
+    assert!(
+        matches!(effects[..], [Effect::Reset { index: 1, .. }]),
+        "{effects:?}"
+    );
+    assert_eq!(app.view, View::List { selected: 1 }, "the list stays");
 }
