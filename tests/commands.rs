@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::pty::Watch;
 use common::{BROKEN, Ex, FAILS, PASSES, TestCourse, stdout};
 use predicates::prelude::*;
 
@@ -301,6 +302,20 @@ fn verify_checks_everything_and_closes_with_the_counts() {
         .assert()
         .success()
         .stdout(predicate::str::ends_with("3 passed, 0 failed\n"));
+}
+
+#[test]
+fn verify_in_a_terminal_counts_the_exercises_checked_on_a_bar_it_clears_at_the_end() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES), Ex::new("second", FAILS)]);
+    let mut verify = Watch::start_with_args(&course, &["verify"]);
+    verify.expect_exit();
+    let written = String::from_utf8_lossy(&verify.raw()).into_owned();
+    assert!(
+        written.contains("/2 checked (last: "),
+        "no bar of exercises checked in:\n{written}"
+    );
+    assert!(verify.shows("1 passed, 1 failed"));
+    assert!(!verify.shows("checked (last:"), "the bar is cleared");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::pty::Watch;
 use common::{BROKEN, Ex, FAILS, PASSES, TestCourse};
 use predicates::prelude::*;
 
@@ -13,6 +14,24 @@ fn a_sound_course_passes() {
         .assert()
         .success()
         .stdout("2 passed, 0 failed\n");
+}
+
+#[test]
+fn in_a_terminal_a_bar_counts_exercises_and_solutions_checked_and_names_the_last() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS), Ex::new("second", FAILS)]);
+    let mut check = Watch::start_with_args(&course, &["dev", "check"]);
+    check.expect_exit();
+    let written = String::from_utf8_lossy(&check.raw()).into_owned();
+    assert!(
+        written.contains("/4 checked (last: "),
+        "no bar of the 2 exercises and 2 solutions checked in:\n{written}"
+    );
+    assert!(
+        written.contains("'s solution)"),
+        "solutions are named as such"
+    );
+    assert!(check.shows("2 passed, 0 failed"));
+    assert!(!check.shows("checked (last:"), "the bar is cleared");
 }
 
 #[test]

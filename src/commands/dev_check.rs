@@ -21,6 +21,7 @@ use crate::course::package::ExercisePackage;
 use crate::error::Result;
 use crate::files;
 use crate::report;
+use crate::report::checked_bar::CheckedBar;
 use crate::report::formats::{self, FileResult};
 use crate::sandbox::guard;
 
@@ -304,11 +305,13 @@ fn check(reporting: &Reporting, sources: &Sources, items: &[Item]) -> Result<Vec
     let (theirs, ours): (Vec<usize>, Vec<usize>) =
         (0..items.len()).partition(|&i| stands_in(&items[i]));
     let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
+    let mut bar = CheckedBar::new(items.len());
     let own: Vec<Item> = ours.iter().map(|&i| items[i]).collect();
-    for (&i, outcome) in ours
-        .iter()
-        .zip(reporting.check(course, package, &own, &mut [])?)
-    {
+    let checked = {
+        let mut following = bar.follow(|i| label(&own[i]));
+        reporting.check(course, package, &own, &mut [&mut following])?
+    };
+    for (&i, outcome) in ours.iter().zip(checked) {
         outcomes[i] = Some(outcome);
     }
     if let Some(stand_ins) = stand_ins.filter(|_| !theirs.is_empty()) {
@@ -319,7 +322,13 @@ fn check(reporting: &Reporting, sources: &Sources, items: &[Item]) -> Result<Vec
                 ..items[i]
             })
             .collect();
-        let checked = reporting.check(&stand_ins.course, &stand_ins.package, &moved, &mut [])?;
+        let mut following = bar.follow(|i| label(&moved[i]));
+        let checked = reporting.check(
+            &stand_ins.course,
+            &stand_ins.package,
+            &moved,
+            &mut [&mut following],
+        )?;
         for (&i, outcome) in theirs.iter().zip(checked) {
             outcomes[i] = Some(outcome);
         }
@@ -333,6 +342,14 @@ fn check(reporting: &Reporting, sources: &Sources, items: &[Item]) -> Result<Vec
 /// One exercise in a CI report: its solution's tests (read from `solution_root`), then each
 /// rule of `dev check` as a test of its own (the shipped file fails, the solution compiles
 /// within the budget when there is one, the `info.toml` entry is complete).
+/// How the progress bar names `item`.
+fn label(item: &Item) -> String {
+    match item.variant {
+        Variant::Exercise => item.exercise.name.clone(),
+        Variant::Solution => format!("{}'s solution", item.exercise.name),
+    }
+}
+
 fn exercise_result(
     exercise: &Exercise,
     solution: Option<&Outcome>,

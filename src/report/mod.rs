@@ -5,6 +5,7 @@
 //! Uses the course, check and progress (the list shows it); never records anything.
 
 pub mod build_progress;
+pub mod checked_bar;
 mod failures;
 pub mod formats;
 pub mod hint;

@@ -1,12 +1,8 @@
 //! `verify`'s report for people: one line per exercise, in course order, each printed as soon
 //! as it and every exercise before it have their verdicts, then `N passed, M failed`. On a
-//! terminal, a bar below the lines counts the exercises checked and names the last one, once
-//! the build is done (the build's own bar comes before, see `build_progress`).
+//! terminal, a [bar](CheckedBar) below the lines counts the exercises checked.
 
-use std::io::IsTerminal;
-
-use indicatif::{ProgressBar, ProgressStyle};
-
+use super::checked_bar::CheckedBar;
 use super::{Reporter, line};
 use crate::check::{Event, Verdict};
 use crate::course::exercise::Exercise;
@@ -16,9 +12,7 @@ pub struct VerdictLines<'a> {
     exercises: &'a [&'a Exercise],
     verdicts: Vec<Option<Verdict>>,
     printed: usize,
-    /// Whether to show the bar: stderr is a terminal.
-    terminal: bool,
-    bar: Option<ProgressBar>,
+    bar: CheckedBar,
 }
 
 impl<'a> VerdictLines<'a> {
@@ -27,26 +21,8 @@ impl<'a> VerdictLines<'a> {
             exercises,
             verdicts: vec![None; exercises.len()],
             printed: 0,
-            terminal: std::io::stderr().is_terminal(),
-            bar: None,
+            bar: CheckedBar::new(exercises.len()),
         }
-    }
-
-    /// The bar of exercises checked, shown from the end of the build on.
-    fn bar(&mut self) -> Option<&ProgressBar> {
-        if !self.terminal {
-            return None;
-        }
-        let total = self.exercises.len() as u64;
-        Some(self.bar.get_or_insert_with(|| {
-            let bar = ProgressBar::new(total);
-            bar.set_style(
-                ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} checked {msg}")
-                    .expect("the template is valid")
-                    .progress_chars("=> "),
-            );
-            bar
-        }))
     }
 
     /// The lines that can be printed now, in order: those up to the first exercise still
@@ -65,47 +41,23 @@ impl<'a> VerdictLines<'a> {
 
 impl Reporter for VerdictLines<'_> {
     fn on(&mut self, event: &Event) {
-        match event {
-            Event::Built => {
-                let checked = self.verdicts.iter().flatten().count() as u64;
-                if let Some(bar) = self.bar() {
-                    bar.set_position(checked);
-                }
-            }
-            // A second build (see `build::light`) shows its own bar: this one makes way.
-            Event::Building(_) => self.clear(),
-            Event::Finished { index, outcome } => {
-                self.verdicts[*index] = Some(outcome.verdict);
-                let lines = self.ready_lines();
-                let name = super::inert(&self.exercises[*index].name);
-                let checked = self.verdicts.iter().flatten().count() as u64;
-                match self.bar() {
-                    Some(bar) => {
-                        // Printed above the bar, which is drawn again below them.
-                        bar.suspend(|| lines.iter().for_each(|line| println!("{line}")));
-                        bar.set_message(format!("(last: {name})"));
-                        bar.set_position(checked);
-                    }
-                    None => lines.iter().for_each(|line| println!("{line}")),
-                }
-            }
-            Event::Started { .. } => {}
+        let exercises = self.exercises;
+        if let Event::Finished { index, outcome } = event {
+            self.verdicts[*index] = Some(outcome.verdict);
+            let lines = self.ready_lines();
+            self.bar
+                .suspend(|| lines.iter().for_each(|line| println!("{line}")));
         }
-    }
-}
-
-impl Drop for VerdictLines<'_> {
-    fn drop(&mut self) {
-        self.clear();
+        self.bar
+            .follow(|index| exercises[index].name.clone())
+            .on(event);
     }
 }
 
 impl VerdictLines<'_> {
     /// Takes the bar off the screen, before what is printed next.
     pub fn clear(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
+        self.bar.clear();
     }
 }
 
