@@ -145,9 +145,9 @@ fn command() -> ClapCommand {
         ))
         .arg(flag("manual").help("Watch mode without watching: press r to check."))
         .arg(Arg::new("editor").long("editor").value_name("CMD").help(
-            "Watch mode: the editor e opens the current exercise in (default: VS Code in its \
-             terminal, else $VISUAL, else $EDITOR). Split like a shell command; the file is \
-             its last argument.",
+            "Watch mode: the editor e opens the current exercise in (default: editor = \"CMD\" \
+             in ~/.config/backlings/config.toml, else VS Code in its terminal, else $VISUAL, \
+             else $EDITOR). Split like a shell command; the file is its last argument.",
         ))
         .subcommand(
             ClapCommand::new("init")

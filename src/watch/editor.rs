@@ -1,13 +1,47 @@
-//! The editor `e` opens the current exercise in: `--editor CMD`, else VS Code when watch mode
-//! runs in its terminal (`code --goto FILE`, which returns at once), else `$VISUAL`, else
+//! The editor `e` opens the current exercise in: `--editor CMD`, else the learner's `editor`
+//! setting (see `settings`), else VS Code when watch mode runs in its terminal (`code --goto FILE`, which returns at once), else `$VISUAL`, else
 //! `$EDITOR`. The command is split as a POSIX shell would split it (shlex) and the file is
 //! its last argument: no shell ever runs, so no name of the course's can become a command.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use super::settings::{self, Settings};
 use super::terminal;
 use crate::error::{Error, Result};
+
+/// The editor `e` opens, or the message `e` shows when there is none: `option` (`--editor`),
+/// the learner's settings, then their environment. A wrong `--editor` or setting is an error
+/// now, when watch mode starts; a wrong `$EDITOR` only matters when `e` is pressed.
+pub fn of_learner(option: Option<&str>) -> Result<std::result::Result<Editor, String>> {
+    let settings_file = settings::path(|name| std::env::var_os(name));
+    let settings = match &settings_file {
+        Some(file) => settings::load(file)?,
+        None => Settings::default(),
+    };
+    let setting_source = settings_file
+        .as_ref()
+        .map(|file| format!("The editor setting in {}", file.display()));
+    let option = option.map(|command| Given {
+        command,
+        source: "--editor",
+    });
+    let setting = (settings.editor.as_deref().zip(setting_source.as_deref()))
+        .map(|(command, source)| Given { command, source });
+    let given: Vec<Given> = option.into_iter().chain(setting).collect();
+    match choose(&given, |name| std::env::var(name).ok()) {
+        Ok(Some(editor)) => Ok(Ok(editor)),
+        Ok(None) => Ok(Err(format!(
+            "No editor is set: set $VISUAL or $EDITOR, start watch mode with --editor CMD, or \
+             set editor = \"CMD\" in {}.",
+            settings_file.map_or("your backlings settings".to_string(), |file| file
+                .display()
+                .to_string())
+        ))),
+        Err(e) if !given.is_empty() => Err(e),
+        Err(e) => Ok(Err(e.report())),
+    }
+}
 
 /// How the editor runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,14 +52,20 @@ pub enum Editor {
     Window(Vec<String>),
 }
 
-/// The editor to use: `option` (`--editor`), else what `env` says (`TERM_PROGRAM`, `VISUAL`,
-/// `EDITOR`); `None` when nothing names one. An empty variable counts as unset.
-pub fn choose(
-    option: Option<&str>,
-    env: impl Fn(&str) -> Option<String>,
-) -> Result<Option<Editor>> {
-    if let Some(command) = option {
-        return split(command, "--editor").map(|words| Some(Editor::Terminal(words)));
+/// An editor command the learner gave by name: `--editor`, or the `editor` setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Given<'a> {
+    pub command: &'a str,
+    /// Where it was given, for a message about it: "--editor".
+    pub source: &'a str,
+}
+
+/// The editor to use: the first of `given` (`--editor`, then the setting), else what `env`
+/// says (`TERM_PROGRAM`, `VISUAL`, `EDITOR`); `None` when nothing names one. An empty
+/// variable counts as unset.
+pub fn choose(given: &[Given], env: impl Fn(&str) -> Option<String>) -> Result<Option<Editor>> {
+    if let Some(Given { command, source }) = given.first() {
+        return split(command, source).map(|words| Some(Editor::Terminal(words)));
     }
     let env = |name: &str| env(name).filter(|value| !value.trim().is_empty());
     if env("TERM_PROGRAM").as_deref() == Some("vscode") {
@@ -105,7 +145,15 @@ mod tests {
     #[test]
     fn the_option_wins_and_is_split_like_a_shell_would_split_it() {
         let vars = [("TERM_PROGRAM", "vscode"), ("EDITOR", "vi")];
-        let editor = choose(Some("'my editor' -n \"a b\""), env(&vars)).unwrap();
+        let option = Given {
+            command: "'my editor' -n \"a b\"",
+            source: "--editor",
+        };
+        let setting = Given {
+            command: "vim",
+            source: "the editor setting",
+        };
+        let editor = choose(&[option, setting], env(&vars)).unwrap();
         assert_eq!(
             editor,
             Some(Editor::Terminal(words(&["my editor", "-n", "a b"])))
@@ -113,27 +161,42 @@ mod tests {
     }
 
     #[test]
+    fn the_setting_comes_before_vs_code_and_the_environment() {
+        let vars = [("TERM_PROGRAM", "vscode"), ("EDITOR", "vi")];
+        let setting = Given {
+            command: "hx",
+            source: "the editor setting",
+        };
+        let editor = choose(&[setting], env(&vars)).unwrap();
+        assert_eq!(editor, Some(Editor::Terminal(words(&["hx"]))));
+    }
+
+    #[test]
     fn vs_codes_terminal_opens_the_file_in_vs_code() {
         let vars = [("TERM_PROGRAM", "vscode"), ("EDITOR", "vi")];
-        let editor = choose(None, env(&vars)).unwrap();
+        let editor = choose(&[], env(&vars)).unwrap();
         assert_eq!(editor, Some(Editor::Window(words(&["code", "--goto"]))));
     }
 
     #[test]
     fn visual_comes_before_editor_and_empty_ones_do_not_count() {
         let both = [("VISUAL", "emacs -nw"), ("EDITOR", "vi")];
-        let editor = choose(None, env(&both)).unwrap();
+        let editor = choose(&[], env(&both)).unwrap();
         assert_eq!(editor, Some(Editor::Terminal(words(&["emacs", "-nw"]))));
         let empty = [("VISUAL", " "), ("EDITOR", "vi")];
-        let editor = choose(None, env(&empty)).unwrap();
+        let editor = choose(&[], env(&empty)).unwrap();
         assert_eq!(editor, Some(Editor::Terminal(words(&["vi"]))));
-        assert_eq!(choose(None, env(&[])).unwrap(), None);
+        assert_eq!(choose(&[], env(&[])).unwrap(), None);
     }
 
     #[test]
     fn a_command_that_does_not_split_is_a_usage_error() {
-        let error = choose(Some("vi 'unclosed"), env(&[])).unwrap_err();
+        let option = Given {
+            command: "vi 'unclosed",
+            source: "--editor",
+        };
+        let error = choose(&[option], env(&[])).unwrap_err();
         assert!(error.report().contains("--editor"), "{}", error.report());
-        assert!(choose(None, env(&[("EDITOR", "\"")])).is_err());
+        assert!(choose(&[], env(&[("EDITOR", "\"")])).is_err());
     }
 }

@@ -6,8 +6,8 @@
 //! progress, reset a file…). The executor ([`effects`]) carries them out, on threads of their
 //! own where they take time, so keys work while a check runs; the loop ([`event_loop`]) ties
 //! them together and draws the [`screen`], which only reads the machine's state. How saves
-//! are noticed is the [`watcher`]'s; the [`terminal`] and the optional log ([`trace`]) are
-//! their own modules.
+//! are noticed is the [`watcher`]'s; the [`terminal`], the [`editor`] `e` opens, the
+//! learner's [`settings`] and the optional log ([`trace`]) are their own modules.
 
 mod app;
 mod editor;
@@ -15,6 +15,7 @@ mod effects;
 mod event_loop;
 mod events;
 mod screen;
+mod settings;
 mod terminal;
 mod trace;
 mod watcher;
@@ -40,17 +41,7 @@ pub fn run(color: bool, noticing: Noticing, editor: Option<&str>) -> Result<i32>
              or `backlings verify` to check them all.",
         ));
     }
-    // A wrong --editor is a usage error now; a wrong $EDITOR only matters when e is pressed.
-    let editor = match editor::choose(editor, |name| std::env::var(name).ok()) {
-        Ok(Some(editor)) => Ok(editor),
-        Ok(None) => Err(
-            "No editor is set: set $VISUAL or $EDITOR, or start watch mode with \
-                         --editor CMD."
-                .to_string(),
-        ),
-        Err(e) if editor.is_some() => return Err(e),
-        Err(e) => Err(e.report()),
-    };
+    let editor = editor::of_learner(editor)?;
     let (course, package) = crate::course::load_here()?;
     let state = crate::progress::load(&course)?;
     trace::init();

@@ -51,6 +51,10 @@ struct Seen {
 /// sees it, it has seen everything backlings wrote (a terminal is first in, first out).
 const DRAINED: &[u8] = b"\x1b]backlings-tests-drained\x07";
 
+/// Where, in the test's course folder, the learner's configuration folder is
+/// (`XDG_CONFIG_HOME`): the settings of whoever runs the tests never count.
+pub const LEARNER_CONFIG: &str = "learner-config";
+
 /// How a test starts watch mode.
 pub struct Start<'a> {
     pub args: &'a [&'a str],
@@ -108,6 +112,8 @@ impl Watch {
             .env_remove("NO_COLOR")
             .env("TERM", "xterm-256color")
             .env("BACKLINGS_WATCH_LOG", &log)
+            // The learner's settings: none, unless a test writes them (see `LEARNER_CONFIG`).
+            .env("XDG_CONFIG_HOME", course.file(LEARNER_CONFIG))
             .envs(start.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::from(slave.try_clone().unwrap()))
             .stdout(Stdio::from(slave.try_clone().unwrap()))

@@ -1,7 +1,7 @@
 //! What the learner reads on watch mode's screen: failing tests in the order the file declares
 //! them, fitted to a small terminal, with the full output a key away.
 
-use crate::common::pty::{Start, Watch};
+use crate::common::pty::{LEARNER_CONFIG, Start, Watch};
 use crate::common::{Ex, FAILS, PASSES, TestCourse};
 
 /// `count` failing tests named `t1`…, each printing a few lines first.
@@ -120,6 +120,39 @@ fn e_opens_the_exercise_in_the_editor_with_the_terminal_handed_over_and_checks_t
         stty.contains(" icanon") && stty.contains(" echo"),
         "the editor got a cooked terminal:\n{stty}"
     );
+}
+
+#[test]
+fn the_editor_setting_in_the_learners_config_comes_before_editor() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS)]);
+    let editor = editor_script(&course);
+    course.write(
+        &format!("{LEARNER_CONFIG}/backlings/config.toml"),
+        &format!("editor = \"{editor} --from-settings\"\n"),
+    );
+    let mut watch = Watch::start_with(
+        &course,
+        Start {
+            env: editor_env("/nonexistent/editor".to_string()),
+            ..Start::default()
+        },
+    );
+    watch.expect("1 of 1 tests fail");
+    watch.press("e");
+    watch.expect("first is done!");
+    assert!(course.read("editor.args").starts_with("--from-settings\n"));
+}
+
+#[test]
+fn a_mistyped_setting_stops_watch_mode_with_its_place_in_the_file() {
+    let course = TestCourse::new(&[Ex::new("first", FAILS)]);
+    course.write(
+        &format!("{LEARNER_CONFIG}/backlings/config.toml"),
+        "edtior = \"vim\"\n",
+    );
+    let mut watch = Watch::start(&course);
+    assert_eq!(watch.expect_exit().code(), Some(2));
+    assert!(watch.shows("backlings/config.toml:1:1: unknown field `edtior`"));
 }
 
 #[test]
