@@ -280,6 +280,28 @@ pub fn lexical(path: &Path) -> PathBuf {
     out.into_iter().collect()
 }
 
+/// Every file below `root/dir`, relative to `root`, sorted. A link is listed, never followed;
+/// a folder that cannot be read is passed over.
+pub fn under(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let relative = dir.join(entry.file_name());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(relative);
+            } else {
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// Whether a file name is one of backlings' temporary files: left behind only when a write
 /// was killed, never a learner's or an author's file.
 pub fn is_temporary(name: &OsStr) -> bool {

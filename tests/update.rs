@@ -237,3 +237,68 @@ fn an_edited_info_toml_is_treated_like_any_changed_file() {
     );
     assert_eq!(course.read(".backlings/backups/info.1.toml"), mine);
 }
+
+#[test]
+fn cargo_lock_is_cargos_file_the_new_version_always_replaces_it() {
+    let course = Course::init();
+    let new = course.read("Cargo.lock");
+    let old = first_line(&new, "# an older course's lock");
+    course.write(&delivered("Cargo.lock"), &old);
+    let rewritten = format!("{old}# as the learner's cargo rewrote it\n");
+    course.write("Cargo.lock", &rewritten);
+
+    let said = course.update();
+
+    assert!(
+        said.contains(
+            "Cargo.lock: updated (cargo had changed it; yours before is saved as \
+             .backlings/backups/Cargo.1.lock)"
+        ),
+        "{said}"
+    );
+    assert_eq!(course.read("Cargo.lock"), new, "the new version's pins");
+    assert_eq!(course.read(".backlings/backups/Cargo.1.lock"), rewritten);
+    assert!(!course.root.join("Cargo.lock.new").exists());
+}
+
+#[test]
+fn without_a_record_cargo_lock_is_replaced_too() {
+    let course = Course::init();
+    std::fs::remove_dir_all(course.root.join(".backlings/delivered")).unwrap();
+    let new = course.read("Cargo.lock");
+    course.write("Cargo.lock", "# an older course's lock\n");
+
+    let said = course.update();
+
+    assert!(
+        said.contains("Cargo.lock: updated (cargo had changed it"),
+        "{said}"
+    );
+    assert_eq!(course.read("Cargo.lock"), new);
+}
+
+#[test]
+fn a_file_the_new_version_drops_is_kept_and_named() {
+    let course = Course::init();
+    let dropped = "exercises/00_intro/intro_dropped.rs";
+    course.shipped_as(dropped, "// an exercise the older version had\n");
+    course.write(
+        &delivered("exercises/00_intro/gone_already.rs"),
+        "// deleted by the learner\n",
+    );
+
+    let said = course.update();
+
+    assert!(
+        said.contains(&format!(
+            "{dropped}: not in the new version of the course; kept as it is"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains("gone_already"), "{said}");
+    assert_eq!(
+        course.read(dropped),
+        "// an exercise the older version had\n"
+    );
+    assert!(!course.update().contains(dropped), "named once");
+}

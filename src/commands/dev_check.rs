@@ -514,7 +514,7 @@ fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(About, St
         .flat_map(|e| [e.path(), e.solution_path()])
         .collect();
     for top in ["exercises", "solutions"] {
-        for file in files_under(&course.root, Path::new(top)) {
+        for file in files::under(&course.root, Path::new(top)) {
             let is_readme = file.file_name().is_some_and(|n| n == "README.md");
             // What a killed write of backlings' left behind is not the author's file.
             let is_ours = file.file_name().is_some_and(files::is_temporary);
@@ -530,25 +530,4 @@ fn course_problems(course: &Course, package: &ExercisePackage) -> Vec<(About, St
         }
     }
     problems
-}
-
-/// Every file below `root/dir`, relative to `root`, sorted.
-fn files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let relative = dir.join(entry.file_name());
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(relative);
-            } else {
-                files.push(relative);
-            }
-        }
-    }
-    files.sort();
-    files
 }

@@ -8,10 +8,15 @@
 //! - a file they changed is merged with the new version where a three-way merge (`git
 //!   merge-file`, base: the version they got) is clean, their version backed up first;
 //!   otherwise it is kept as it is and the new version is written beside it;
-//! - a file new in this version is added.
+//! - a file new in this version is added;
+//! - a file the learner got earlier that this version no longer has is kept, and named.
 //!
-//! Without a record (a course written before `init` kept one), every file that differs from
-//! the new version counts as changed. `info.toml` is a file like the others, so new exercises
+//! `Cargo.lock` is cargo's file, not the learner's: cargo rewrites it as it likes, and the
+//! new version's crates must come at the versions it pins. It is always replaced, the
+//! learner's backed up first when it is not the one they got.
+//!
+//! Without a record (a course written before `init` kept one), every other file that differs
+//! from the new version counts as changed. `info.toml` is a file like the others, so new exercises
 //! take their place in the order unless the learner edited it. Progress is keyed by name and
 //! stays as it is; solutions already handed out stay too.
 
@@ -22,6 +27,7 @@ use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::files::{self, Problem};
 use crate::progress::{self, delivered};
+use crate::report;
 
 /// What happened to one file of the new version.
 enum Outcome {
@@ -33,6 +39,11 @@ enum Outcome {
     Replaced,
     /// The learner's changes and the new version, merged; theirs before is backed up here.
     Merged {
+        backup: PathBuf,
+    },
+    /// Cargo's file, which the learner's cargo had rewritten, replaced by the new version;
+    /// theirs before is backed up here.
+    Relocked {
         backup: PathBuf,
     },
     /// The learner's file is kept; the new version is written here, beside it.
@@ -56,6 +67,13 @@ pub fn run() -> Result<i32> {
             println!("{line}");
         }
         kept += usize::from(matches!(outcome, Outcome::Beside { .. }));
+    }
+    for relative in dropped(&root, &paths) {
+        println!(
+            "{}: not in the new version of the course; kept as it is",
+            report::inert(&relative)
+        );
+        delivered::forget(&root, &relative)?;
     }
     let course = Course::load(&root)?;
     println!(
@@ -92,6 +110,23 @@ fn require_init_course(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The files the learner got from an earlier version that the new one (`paths`) no longer
+/// has, and which are still there: kept, since they may hold the learner's work, and named
+/// once (their record is forgotten). The record only says which to look at; nothing is done
+/// to them.
+fn dropped(root: &Path, paths: &[String]) -> Vec<String> {
+    let record = progress::store::delivered_dir(root);
+    files::under(&record, Path::new(""))
+        .into_iter()
+        .filter_map(|path| path.to_str().map(str::to_string))
+        .filter(|relative| !paths.contains(relative))
+        .filter(|relative| std::fs::symlink_metadata(root.join(relative)).is_ok())
+        .collect()
+}
+
+/// The lock file of the course's crates, which cargo writes.
+const CARGO_LOCK: &str = "Cargo.lock";
+
 /// Brings the new version `new` of `relative` into the course at `root`, and records what the
 /// learner has from it now.
 fn update_file(root: &Path, relative: &str, new: &[u8]) -> Result<Outcome> {
@@ -106,7 +141,16 @@ fn update_file(root: &Path, relative: &str, new: &[u8]) -> Result<Outcome> {
         Err(e) => return Err(e.into()),
     };
     let base = delivered::recorded(root, relative)?;
-    let outcome = if mine == new || base.as_deref() == Some(new) {
+    let outcome = if relative == CARGO_LOCK && mine != new {
+        let backup = (base.as_deref() != Some(mine.as_slice()))
+            .then(|| progress::back_up(root, Path::new(relative), &mine))
+            .transpose()?;
+        files::write_atomically(&path, new)?;
+        match backup {
+            Some(backup) => Outcome::Relocked { backup },
+            None => Outcome::Replaced,
+        }
+    } else if mine == new || base.as_deref() == Some(new) {
         // The learner has the new version, or this version brings nothing new to the file.
         Outcome::Same
     } else if base.as_deref() == Some(mine.as_slice()) {
@@ -174,6 +218,10 @@ fn describe(relative: &str, outcome: &Outcome) -> Option<String> {
         Outcome::Replaced => format!("{relative}: updated"),
         Outcome::Merged { backup } => format!(
             "{relative}: your changes merged into the new version; yours before is saved as {}",
+            backup.display()
+        ),
+        Outcome::Relocked { backup } => format!(
+            "{relative}: updated (cargo had changed it; yours before is saved as {})",
             backup.display()
         ),
         Outcome::Beside { new } => format!(

@@ -3,8 +3,9 @@
 //! learner's file with it to know whether they changed it, and uses it as the base of a
 //! three-way merge when they did.
 //!
-//! Paths always come from the bundled course (the caller's list), never from what is in the
-//! record, so nothing in `.backlings/` can name a file outside it.
+//! Paths come from the bundled course (the caller's list) or from listing the record's own
+//! folder, never from what a file in it says, so nothing in `.backlings/` can name a file
+//! outside it.
 
 use std::path::Path;
 
@@ -24,6 +25,18 @@ pub fn recorded(root: &Path, relative: &str) -> Result<Option<Vec<u8>>> {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if matches!(e.problem, Problem::Missing) => Ok(None),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Forgets the record of `relative`, a file the course no longer has (a path found in the
+/// record: it names a file inside the record's folder only).
+pub fn forget(root: &Path, relative: &str) -> Result<()> {
+    let path = store::delivered_dir(root).join(relative);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(crate::error::Error::io("remove", &path, e))
+        }
+        _ => Ok(()),
     }
 }
 
