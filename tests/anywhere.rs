@@ -105,6 +105,21 @@ fn init_inside_a_course_refuses_and_names_the_course() {
 }
 
 #[test]
+fn dev_new_inside_a_course_refuses_too() {
+    let course = course();
+    course
+        .backlings(&["dev", "new", "mine"])
+        .current_dir(course.file("exercises"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("a course cannot be written inside another")
+                .and(predicate::str::contains("`backlings dev new ~/<DIR>`")),
+        );
+    assert!(!course.file("exercises/mine").exists());
+}
+
+#[test]
 fn run_takes_an_exercise_file_relative_to_where_one_stands_or_absolute() {
     let course = course();
     course

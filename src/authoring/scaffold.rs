@@ -4,10 +4,46 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::course::{self, INFO_FILE};
 use crate::error::{Error, Result};
 
 /// The `.gitignore` of a course backlings writes: the build and backlings' own folder.
 pub const GITIGNORE: &str = "/target/\n/.backlings/\n";
+
+/// An error if `dir` would be inside a course: a course in a course is a mistake (`init` run
+/// in the course it wrote), and every command there would find the outer course's info.toml.
+/// `command` names the caller in the message.
+pub fn refuse_inside_a_course(dir: &Path, command: &str) -> Result<()> {
+    let wanted = course::here()?.join(dir);
+    // The part of `dir` that exists, through its symbolic links: the rest holds no course.
+    let existing = wanted
+        .ancestors()
+        .enumerate()
+        .find_map(|(depth, d)| Some((std::fs::canonicalize(d).ok()?, depth == 0)));
+    let Some((existing, whole)) = existing else {
+        return Ok(());
+    };
+    let Some(course) = course::find_root(&existing) else {
+        return Ok(());
+    };
+    if whole && course == existing {
+        return Err(Error::usage(format!(
+            "{} already holds a course (it has {INFO_FILE}).\n  \
+             To learn in it: cd {} && backlings. To write another, give a new directory: \
+             {command} <DIR>",
+            dir.display(),
+            shell_word(dir)
+        )));
+    }
+    Err(Error::usage(format!(
+        "{} is inside the course in {}, which has {INFO_FILE}: a course cannot be written \
+         inside another.\n  \
+         To learn in that course, run `backlings` there; to write a new one, give a directory \
+         outside it: `{command} ~/<DIR>`.",
+        dir.display(),
+        course.display()
+    )))
+}
 
 /// Creates `dir`, or accepts it if it exists and is empty. `command` names the caller in the
 /// message that refuses a non-empty directory.

@@ -14,6 +14,7 @@ const WORKFLOW: &str = include_str!("../authoring/templates/check.yml");
 const RUST_ANALYZER: &str = include_str!("../../rust-analyzer.toml");
 
 pub fn run(path: &Path) -> Result<i32> {
+    scaffold::refuse_inside_a_course(path, "backlings dev new")?;
     scaffold::create_empty_dir(path, "backlings dev new")?;
     let title = path
         .file_name()

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use crate::authoring::edits;
 use crate::authoring::scaffold;
+use crate::course::Course;
 use crate::course::bundled;
-use crate::course::{Course, INFO_FILE};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::progress;
@@ -43,7 +43,7 @@ with yours.\n";
 /// what it wrote (see [`progress::delivered`]), so that `backlings update` can tell the
 /// learner's changes apart.
 pub fn run(dir: &Path) -> Result<i32> {
-    refuse_inside_a_course(dir)?;
+    scaffold::refuse_inside_a_course(dir, "backlings init")?;
     scaffold::create_empty_dir(dir, "backlings init")?;
     let (course, written) = write_course(dir)?;
     for relative in &written {
@@ -60,40 +60,6 @@ pub fn run(dir: &Path) -> Result<i32> {
         scaffold::shell_word(dir)
     );
     Ok(0)
-}
-
-/// An error if `dir` would be inside a course: a course in a course is a mistake (`init` run
-/// in the course it wrote), and every command there would find the outer course's info.toml.
-fn refuse_inside_a_course(dir: &Path) -> Result<()> {
-    let wanted = crate::course::here()?.join(dir);
-    // The part of `dir` that exists, through its symbolic links: the rest holds no course.
-    let existing = wanted
-        .ancestors()
-        .enumerate()
-        .find_map(|(depth, d)| Some((std::fs::canonicalize(d).ok()?, depth == 0)));
-    let Some((existing, whole)) = existing else {
-        return Ok(());
-    };
-    let Some(course) = crate::course::find_root(&existing) else {
-        return Ok(());
-    };
-    if whole && course == existing {
-        return Err(Error::usage(format!(
-            "{} already holds a course (it has {INFO_FILE}).\n  \
-             To learn in it: cd {} && backlings. To write another, give a new directory: \
-             backlings init <DIR>",
-            dir.display(),
-            scaffold::shell_word(dir)
-        )));
-    }
-    Err(Error::usage(format!(
-        "{} is inside the course in {}, which has {INFO_FILE}: a course cannot be written \
-         inside another.\n  \
-         To learn in that course, run `backlings` there; to write a new one, give a directory \
-         outside it: `backlings init ~/backlings`.",
-        dir.display(),
-        course.display()
-    )))
 }
 
 /// Writes the bundled course into `dir`, where none of its files may exist yet: returns the
