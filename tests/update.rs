@@ -302,3 +302,20 @@ fn a_file_the_new_version_drops_is_kept_and_named() {
     );
     assert!(!course.update().contains(dropped), "named once");
 }
+
+#[test]
+fn a_record_that_is_a_link_is_refused_and_nothing_changes() {
+    let course = Course::init();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("info.toml"), "# not the record\n").unwrap();
+    std::fs::remove_dir_all(course.root.join(".backlings/delivered")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), course.root.join(".backlings/delivered")).unwrap();
+    course.write(UNCHANGED, "// mine\n");
+
+    backlings(&course.root, &["update"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("delivered is a link"));
+    assert_eq!(course.read(UNCHANGED), "// mine\n");
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 1);
+}

@@ -89,6 +89,7 @@ pub fn measure(
         recipes.extend(recipes_for(root, package, &bins, artifact)?);
     }
 
+    store::require_own(root)?;
     let times_path = store::times_file(root);
     let mut times: Times = std::fs::read(&times_path)
         .ok()

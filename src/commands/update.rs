@@ -56,6 +56,7 @@ pub fn run() -> Result<i32> {
     let root = std::env::current_dir()
         .map_err(|e| Error::environment(format!("cannot read the current directory: {e}")))?;
     require_init_course(&root)?;
+    progress::store::require_own(&root)?;
     let incoming = tempfile::tempdir()
         .map_err(|e| Error::environment(format!("cannot create a temporary folder: {e}")))?;
     let (_, paths) = super::init::write_course(incoming.path())?;

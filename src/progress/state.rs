@@ -78,6 +78,7 @@ impl State {
     /// Loads the state of `course`, or a fresh one. Names the course no longer has are dropped
     /// with a warning; a file that cannot be read is kept aside, never silently overwritten.
     pub fn load(course: &Course) -> Result<Self> {
+        store::require_own(&course.root)?;
         let path = store::state_file(&course.root);
         let mut warnings = Vec::new();
         let mut on_disk = read(&path, course)?;

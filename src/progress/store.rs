@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::{Error, Result};
+
 /// The folder's name, in the course directory.
 const DATA_DIR: &str = ".backlings";
 
@@ -37,4 +39,35 @@ pub fn delivered_dir(root: &Path) -> PathBuf {
 /// that a second `dev check` measures only what changed.
 pub fn times_file(root: &Path) -> PathBuf {
     root.join(DATA_DIR).join("compile-times.json")
+}
+
+/// An error if `.backlings/` or a folder of it is anything but a folder of its own: a link
+/// that came with a course (a clone, an archive) would have progress, backups and the record
+/// written, and `update` remove files, wherever it leads, outside the course. Nothing there is
+/// an error: backlings makes the folders as it needs them.
+pub fn require_own(root: &Path) -> Result<()> {
+    let data = root.join(DATA_DIR);
+    for dir in [data.clone(), backups_dir(root), delivered_dir(root)] {
+        match std::fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => {
+                let what = if meta.is_symlink() {
+                    "a link"
+                } else {
+                    "not a folder"
+                };
+                return Err(Error::course(format!(
+                    "{} is {what}: backlings keeps your progress and backups in {} and writes \
+                     only into folders of its own, never through a link that may lead outside \
+                     the course.\n  Remove it (backlings makes the folder again; move away \
+                     anything of yours first): rm {}",
+                    dir.display(),
+                    data.display(),
+                    dir.display()
+                )));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(())
 }

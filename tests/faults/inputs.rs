@@ -181,3 +181,29 @@ fn no_file_in_dot_backlings_can_make_backlings_run_a_command() {
     course.backlings(&["run", "first"]).assert().code(1);
     assert!(!pwned.exists(), "a command from .backlings/ was run");
 }
+
+#[test]
+fn a_dot_backlings_link_that_came_with_the_course_is_never_written_through() {
+    let course = TestCourse::new(&[Ex::new("first", PASSES)]);
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), course.file(".backlings")).unwrap();
+    course.backlings(&["run", "first"]).assert().code(2).stderr(
+        predicate::str::contains(".backlings is a link").and(predicate::str::contains(
+            "never through a link that may lead outside the course",
+        )),
+    );
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+
+    // A link one level down is refused alike.
+    std::fs::remove_file(course.file(".backlings")).unwrap();
+    std::fs::create_dir(course.file(".backlings")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), course.file(".backlings/backups")).unwrap();
+    course.write(&TestCourse::exercise("first"), MINE);
+    course
+        .backlings(&["reset", "first", "--yes"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("backups is a link"));
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    assert_eq!(course.read(&TestCourse::exercise("first")), MINE);
+}
