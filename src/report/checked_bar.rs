@@ -61,7 +61,7 @@ impl CheckedBar {
         let bar = self.bar.get_or_insert_with(|| {
             let bar = ProgressBar::new(total);
             bar.set_style(
-                ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} checked {msg}")
+                ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} checked {wide_msg}")
                     .expect("the template is valid")
                     .progress_chars("=> "),
             );
