@@ -10,6 +10,7 @@ mod pipeline;
 mod request;
 pub mod results;
 mod run;
+pub mod stages;
 mod verdict;
 
 pub use events::{Event, EventFn};

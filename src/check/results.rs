@@ -209,6 +209,7 @@ mod tests {
             }),
             timeout_secs: 10,
             limits: crate::sandbox::limits::Limits::DEFAULT,
+            stage: None,
         }
     }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use super::request::{Item, Options};
 use super::verdict::{Outcome, Verdict};
 use crate::build::cargo::Build;
-use crate::check::libtest;
+use crate::check::{libtest, stages};
 use crate::course::package::ExercisePackage;
 use crate::sandbox::guard::Sandbox;
 use crate::sandbox::process::{self, Exit, OUTPUT_CAP};
@@ -32,6 +32,7 @@ pub fn run_one(
         tests: None,
         timeout_secs: exercise.timeout.as_secs(),
         limits: exercise.limits,
+        stage: None,
     };
     if build.cancelled || options.cancel.is_cancelled() {
         return outcome;
@@ -81,6 +82,7 @@ pub fn run_one(
     outcome.tests = report.as_ref().and_then(|r| r.counts());
     let (verdict, why) = judge(finished.exit, report.as_ref(), declared_tests, &outcome);
     outcome.verdict = verdict;
+    outcome.stage = stages::grade(&exercise.stages, verdict, &outcome.output);
     if let Some(why) = why {
         if !outcome.output.is_empty() && !outcome.output.ends_with('\n') {
             outcome.output.push('\n');

@@ -2,6 +2,7 @@
 //! what the tests or the program printed, and the limits they ran under.
 
 use crate::check::libtest::TestCounts;
+use crate::check::stages::Staged;
 use crate::sandbox::limits::Limits;
 
 /// The verdict on one file.
@@ -63,6 +64,8 @@ pub struct Outcome {
     pub timeout_secs: u64,
     /// The limits it ran with, for the messages when it went past one.
     pub limits: Limits,
+    /// How far through its stages it got, for an exercise graded in stages.
+    pub stage: Option<Staged>,
 }
 
 #[cfg(test)]
@@ -76,6 +79,7 @@ impl Outcome {
             tests: None,
             timeout_secs: 10,
             limits: Limits::DEFAULT,
+            stage: None,
         }
     }
 }

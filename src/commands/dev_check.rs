@@ -13,7 +13,7 @@ use super::{Reporting, selected};
 use crate::authoring::budget;
 use crate::authoring::stand_ins::StandIns;
 use crate::check::results::{Status, TestCase};
-use crate::check::{Item, Outcome, Verdict};
+use crate::check::{Item, Outcome, Verdict, stages};
 use crate::cli::DevCheck;
 use crate::course::Course;
 use crate::course::exercise::{Exercise, Variant};
@@ -469,6 +469,15 @@ fn entry_problems(
         problems.push(format!(
             "has no solution: {} is missing",
             solution.display()
+        ));
+    }
+    let source = files::read_text(&course.root.join(exercise.path())).unwrap_or_default();
+    for stage in stages::undeclared(&exercise.stages, &source) {
+        problems.push(format!(
+            "stage {:?} names the test module {:?}, which {} does not declare",
+            stage.title,
+            stage.tests,
+            exercise.path().display()
         ));
     }
     for variant in [Variant::Exercise, Variant::Solution] {

@@ -27,13 +27,7 @@ pub fn run(name: Option<String>, detail: Detail, color: bool) -> Result<i32> {
         .expect("one item, one outcome");
     let done = outcome.verdict == Verdict::Done;
     // Recorded before the report, which points at the solution it may write.
-    let recorded = progress::record(
-        &mut state,
-        &course,
-        index,
-        outcome.verdict,
-        Advance::ToNextPending,
-    );
+    let recorded = progress::record(&mut state, &course, index, &outcome, Advance::ToNextPending);
     let revealed = recorded.hand_out_solution(&course);
     print!(
         "{}",

@@ -35,7 +35,7 @@ pub fn run(color: bool, batch: Batch) -> Result<i32> {
         let done = outcome.verdict == Verdict::Done;
         passed += usize::from(done);
         let index = course.find(&exercise.name)?;
-        let recorded = progress::record(&mut state, &course, index, outcome.verdict, Advance::Stay);
+        let recorded = progress::record(&mut state, &course, index, outcome, Advance::Stay);
         unwritten.extend(
             recorded
                 .hand_out_solution(&course)

@@ -29,6 +29,19 @@ pub struct Exercise {
     pub timeout: Duration,
     /// What its tests or program may use.
     pub limits: Limits,
+    /// Its tests grouped into ordered stages (a capstone built step by step); empty for an
+    /// exercise graded as a whole.
+    pub stages: Vec<Stage>,
+}
+
+/// One stage of an exercise: the tests in one module of the file's test module, which pass
+/// only once the stages before them do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// What the stage asks for, as the learner reads it: "respond with 200".
+    pub title: String,
+    /// The module that holds the stage's tests (`mod respond { … }` inside `mod tests`).
+    pub tests: String,
 }
 
 /// How much of an exercise's hint to show: a learner who is stuck gets the nudge first and

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::course::bundled;
-use crate::course::exercise::Exercise;
+use crate::course::exercise::{Exercise, Stage};
 use crate::course::name;
 use crate::error::{Error, Result};
 use crate::files::{self, Problem, line_col, visible};
@@ -81,6 +81,24 @@ struct ExerciseEntry {
     memory_mb: Option<Spanned<i64>>,
     file_size_mb: Option<Spanned<i64>>,
     processes: Option<Spanned<i64>>,
+    stages: Option<Spanned<Vec<StageEntry>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StageEntry {
+    title: String,
+    tests: String,
+}
+
+/// A plain Rust identifier: what a test module may be called.
+fn is_module_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
 }
 
 fn default_true() -> bool {
@@ -270,6 +288,7 @@ impl Parser<'_> {
             ));
         }
         seen.insert(name.to_ascii_lowercase(), (name.clone(), name_span.clone()));
+        let stages = self.stages(entry.stages, entry.test)?;
         let exercise = Exercise {
             name,
             dir: entry.dir.map(|dir| self.dir(dir)).transpose()?,
@@ -284,6 +303,7 @@ impl Parser<'_> {
                 [entry.memory_mb, entry.file_size_mb, entry.processes],
                 course_limits,
             )?,
+            stages,
         };
         if let Err(e) = files::require_regular(&root.join(exercise.path())) {
             let help = match e.problem {
@@ -302,6 +322,50 @@ impl Parser<'_> {
             ));
         }
         Ok(exercise)
+    }
+
+    /// An entry's `stages`: each with a title and a test module of its own, for an exercise
+    /// graded by its tests.
+    fn stages(&self, stages: Option<Spanned<Vec<StageEntry>>>, test: bool) -> Result<Vec<Stage>> {
+        let Some(stages) = stages else {
+            return Ok(Vec::new());
+        };
+        let span = stages.span();
+        let stages = stages.into_inner();
+        let problem = if !test && !stages.is_empty() {
+            Some("stages group tests, and this exercise has none (test = false)".to_string())
+        } else {
+            stages.iter().enumerate().find_map(|(i, stage)| {
+                let module = &stage.tests;
+                if stage.title.trim().is_empty() {
+                    Some(format!("stage {} has no title", i + 1))
+                } else if !is_module_name(module) {
+                    Some(format!(
+                        "stage {} names the test module {module:?}, which is not a Rust module name",
+                        i + 1
+                    ))
+                } else if stages[..i].iter().any(|s| s.tests == *module) {
+                    Some(format!("two stages name the test module {module:?}"))
+                } else {
+                    None
+                }
+            })
+        };
+        if let Some(problem) = problem {
+            return Err(self.located(
+                Some(span),
+                &format!("invalid stages: {problem}"),
+                "write stages = [{ title = \"respond with 200\", tests = \"respond\" }, …]: \
+                 each stage's tests in a module of its own inside `mod tests`",
+            ));
+        }
+        Ok(stages
+            .into_iter()
+            .map(|s| Stage {
+                title: s.title.trim().to_string(),
+                tests: s.tests,
+            })
+            .collect())
     }
 
     /// An entry's `dir`: one folder name inside `exercises/`.

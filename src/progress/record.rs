@@ -13,7 +13,7 @@
 //! saves once.
 
 use super::State;
-use crate::check::Verdict;
+use crate::check::{Outcome, Verdict};
 use crate::course::Course;
 use crate::error::Result;
 
@@ -47,19 +47,24 @@ pub struct Recorded {
     pub moved: Option<Moved>,
 }
 
-/// Records `verdict` on the exercise at `index` following the rule above.
+/// Records `outcome`'s verdict on the exercise at `index` following the rule above, and for
+/// an exercise graded in stages, the highest stage reached.
 pub fn record(
     state: &mut State,
     course: &Course,
     index: usize,
-    verdict: Verdict,
+    outcome: &Outcome,
     advance: Advance,
 ) -> Recorded {
     let exercise = &course.exercises[index];
+    let verdict = outcome.verdict;
     let done = verdict == Verdict::Done;
-    let changed = verdict.is_conclusive() && state.is_done(&exercise.name) != done;
+    let mut changed = verdict.is_conclusive() && state.is_done(&exercise.name) != done;
     if changed {
         state.set_done(&exercise.name, done);
+    }
+    if let Some(staged) = outcome.stage.filter(|_| verdict.is_conclusive()) {
+        changed |= state.reach_stage(&exercise.name, staged.passed);
     }
     let moved =
         (done && advance == Advance::ToNextPending && index == state.current).then(|| match state
@@ -100,7 +105,13 @@ mod tests {
         let mut state = State::load(&course).unwrap();
         state.set_done("a", true);
         for verdict in [Verdict::Cancelled, Verdict::DiskFull] {
-            let recorded = record(&mut state, &course, 0, verdict, Advance::ToNextPending);
+            let recorded = record(
+                &mut state,
+                &course,
+                0,
+                &Outcome::of(verdict),
+                Advance::ToNextPending,
+            );
             assert!(!recorded.changed);
             assert!(state.is_done("a"), "{verdict:?} undid a done exercise");
         }
@@ -111,7 +122,13 @@ mod tests {
         let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("b", true);
-        let recorded = record(&mut state, &course, 1, Verdict::TestsFailed, Advance::Stay);
+        let recorded = record(
+            &mut state,
+            &course,
+            1,
+            &Outcome::of(Verdict::TestsFailed),
+            Advance::Stay,
+        );
         assert!(recorded.changed);
         assert!(!state.is_done("b"));
         assert_eq!((recorded.moved, recorded.solution_due), (None, None));
@@ -126,7 +143,7 @@ mod tests {
             &mut state,
             &course,
             0,
-            Verdict::Done,
+            &Outcome::of(Verdict::Done),
             Advance::ToNextPending,
         );
         assert_eq!(recorded.moved, Some(Moved::To(2)), "b is done already");
@@ -143,13 +160,19 @@ mod tests {
     fn without_advance_or_off_the_current_exercise_the_current_one_stays() {
         let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
-        let recorded = record(&mut state, &course, 0, Verdict::Done, Advance::Stay);
+        let recorded = record(
+            &mut state,
+            &course,
+            0,
+            &Outcome::of(Verdict::Done),
+            Advance::Stay,
+        );
         assert_eq!((recorded.moved, state.current), (None, 0));
         let recorded = record(
             &mut state,
             &course,
             1,
-            Verdict::Done,
+            &Outcome::of(Verdict::Done),
             Advance::ToNextPending,
         );
         assert_eq!((recorded.moved, state.current), (None, 0));
@@ -167,7 +190,7 @@ mod tests {
             &mut state,
             &course,
             1,
-            Verdict::Done,
+            &Outcome::of(Verdict::Done),
             Advance::ToNextPending,
         );
         assert_eq!(recorded.moved, Some(Moved::Finished));
@@ -179,7 +202,13 @@ mod tests {
         let (_dir, course) = course_of(&["a", "b", "c"]);
         let mut state = State::load(&course).unwrap();
         state.set_done("c", true);
-        let recorded = record(&mut state, &course, 2, Verdict::Done, Advance::Stay);
+        let recorded = record(
+            &mut state,
+            &course,
+            2,
+            &Outcome::of(Verdict::Done),
+            Advance::Stay,
+        );
         assert!(!recorded.changed);
     }
 }

@@ -8,7 +8,7 @@
 //! result, so no process undoes what another recorded. Writes go to a temporary file that is
 //! renamed over the old one, so a crash or a kill mid-write never leaves a truncated state.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,8 @@ pub struct State {
     /// on does not move the exercise watch mode shows; a move is recorded when it is saved.
     pub current: usize,
     done: BTreeSet<String>,
+    /// For exercises graded in stages: how many stages pass, at most (the highest reached).
+    stages: BTreeMap<String, usize>,
     /// The commit the course was at when the learner started, as recorded (checked only when
     /// used, so that a bad value is reported, never rewritten).
     shipped_commit: Option<String>,
@@ -42,6 +44,7 @@ pub struct State {
 struct Synced {
     current: usize,
     done: BTreeSet<String>,
+    stages: BTreeMap<String, usize>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -50,6 +53,9 @@ struct StateFile {
     #[serde(default)]
     done: Vec<String>,
     shipped_commit: Option<String>,
+    /// The stages passed, by exercise: a table after the other keys, as TOML needs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    stages: BTreeMap<String, usize>,
 }
 
 /// What the state file holds, with the names the course no longer has left out.
@@ -58,6 +64,7 @@ struct Record {
     current: Option<String>,
     done: BTreeSet<String>,
     shipped_commit: Option<String>,
+    stages: BTreeMap<String, usize>,
 }
 
 /// The state file as found on disk.
@@ -111,8 +118,10 @@ impl State {
             synced: Synced {
                 current,
                 done: record.done.clone(),
+                stages: record.stages.clone(),
             },
             done: record.done,
+            stages: record.stages,
             shipped_commit: record.shipped_commit,
             is_new,
             warnings,
@@ -132,6 +141,21 @@ impl State {
         }
     }
 
+    /// How many stages of `name` passed at most so far (0 for an exercise without stages).
+    pub fn stages_passed(&self, name: &str) -> usize {
+        self.stages.get(name).copied().unwrap_or(0)
+    }
+
+    /// Records that `passed` stages of `name` pass, if that is more than before; whether it
+    /// was.
+    pub fn reach_stage(&mut self, name: &str, passed: usize) -> bool {
+        let higher = passed > self.stages_passed(name);
+        if higher {
+            self.stages.insert(name.to_string(), passed);
+        }
+        higher
+    }
+
     pub fn done_count(&self) -> usize {
         self.done.len()
     }
@@ -140,6 +164,7 @@ impl State {
     /// over. The shipped baseline stays, so later resets restore the same version.
     pub fn start_over(&mut self) {
         self.done.clear();
+        self.stages.clear();
         self.current = 0;
         // Recorded as a move even if this process was at the first exercise already: the file
         // may name another one.
@@ -191,6 +216,7 @@ impl State {
                     current: None,
                     done: self.done.clone(),
                     shipped_commit: None,
+                    stages: self.stages.clone(),
                 };
                 (known, false)
             }
@@ -200,10 +226,12 @@ impl State {
             write(&self.path, &merged)?;
         }
         self.done = merged.done;
+        self.stages = merged.stages;
         self.shipped_commit = merged.shipped_commit;
         self.synced = Synced {
             current: self.current,
             done: self.done.clone(),
+            stages: self.stages.clone(),
         };
         Ok(())
     }
@@ -217,6 +245,17 @@ impl State {
         }
         for name in self.synced.done.difference(&self.done) {
             record.done.remove(name);
+        }
+        for (name, &passed) in &self.stages {
+            if self.synced.stages.get(name) != Some(&passed) {
+                let before = record.stages.get(name).copied().unwrap_or(0);
+                record.stages.insert(name.clone(), passed.max(before));
+            }
+        }
+        for name in self.synced.stages.keys() {
+            if !self.stages.contains_key(name) {
+                record.stages.remove(name);
+            }
         }
         if self.current != self.synced.current || record.current.is_none() {
             record.current = course.exercises.get(self.current).map(|e| e.name.clone());
@@ -304,11 +343,22 @@ fn read(path: &Path, course: &Course) -> Result<OnDisk> {
             "reset will refuse to run until it is fixed",
         ));
     }
+    // A name the course no longer has, or one without stages, was dropped with `done`'s
+    // warning or means nothing: left out quietly.
+    let stages = file
+        .stages
+        .into_iter()
+        .filter_map(|(name, passed)| {
+            let total = course.exercises[index_of(course, &name)?].stages.len();
+            (total > 0).then(|| (name, passed.min(total)))
+        })
+        .collect();
     Ok(OnDisk::Found {
         record: Record {
             current,
             done,
             shipped_commit: file.shipped_commit,
+            stages,
         },
         warnings,
     })
@@ -350,6 +400,7 @@ fn write(path: &Path, record: &Record) -> Result<()> {
         current: record.current.clone(),
         done: record.done.iter().cloned().collect(),
         shipped_commit: record.shipped_commit.clone(),
+        stages: record.stages.clone(),
     };
     let text = format!(
         "# backlings progress. Delete this file to start the course over.\n{}",
@@ -382,6 +433,27 @@ mod tests {
             state.set_done(name, true);
         }
         state.save(course).unwrap();
+    }
+
+    #[test]
+    fn the_highest_stage_any_process_reached_is_kept_and_starting_over_clears_it() {
+        let info = "format_version = 1\n[[exercises]]\nname = \"s\"\n\
+                    stages = [{ title = \"a\", tests = \"a\" }, { title = \"b\", tests = \"b\" }, \
+                    { title = \"c\", tests = \"c\" }]\n";
+        let (_dir, course) = crate::course::fixture::course_from(&["s"], info);
+        let mut first = State::load(&course).unwrap();
+        let mut second = State::load(&course).unwrap();
+        assert!(second.reach_stage("s", 2));
+        second.save(&course).unwrap();
+        assert!(first.reach_stage("s", 1));
+        assert!(!first.reach_stage("s", 1), "not higher than before");
+        first.save(&course).unwrap();
+        assert_eq!(first.stages_passed("s"), 2, "the other process got further");
+        assert_eq!(State::load(&course).unwrap().stages_passed("s"), 2);
+
+        first.start_over();
+        first.save(&course).unwrap();
+        assert_eq!(State::load(&course).unwrap().stages_passed("s"), 0);
     }
 
     #[test]

@@ -13,6 +13,8 @@ use console::style;
 use super::file_link;
 use crate::check::libtest::{self, TestReport};
 use crate::check::results::{declared_tests, short_name};
+use crate::check::stages::stage_of;
+use crate::course::exercise::Stage;
 use crate::inert::{self, Colour};
 
 /// At most this many lines of the first failure's printed output and panic message.
@@ -26,13 +28,20 @@ pub struct Checked<'a> {
     pub path: &'a Path,
     pub root: &'a Path,
     pub source: &'a str,
+    /// For an exercise graded in stages: its stages and the one that fails, whose failures
+    /// alone are shown (the later stages' tests fail too, and are not the learner's concern
+    /// yet).
+    pub stage: Option<(&'a [Stage], usize)>,
 }
 
 /// The failures of a test run's `output` on the `file` checked; `None` when no failed test
 /// can be read from the output (a crash before the harness reported).
 pub fn layout(output: &str, file: &Checked) -> Option<String> {
     let (path, source) = (file.path, file.source);
-    let failed = in_file_order(libtest::tests(output), source);
+    let mut failed = in_file_order(libtest::tests(output), source);
+    if let Some((stages, failing)) = file.stage {
+        failed.retain(|test| stage_of(stages, &test.name) == failing);
+    }
     let (first, others) = failed.split_first()?;
     let mut text = first_failure(first, file);
     if !others.is_empty() {
@@ -179,6 +188,7 @@ mod tests {
             path: Path::new("exercises/x.rs"),
             root: Path::new("/course"),
             source: SOURCE,
+            stage: None,
         };
         layout(out, &file).expect("failures")
     }
@@ -242,6 +252,7 @@ mod tests {
             path: Path::new("x.rs"),
             root: Path::new("/course"),
             source: SOURCE,
+            stage: None,
         };
         assert_eq!(layout("running 2 tests\n", &file), None);
     }

@@ -13,7 +13,8 @@ use std::path::Path;
 use console::style;
 
 use super::failures;
-use crate::check::{Outcome, Verdict};
+use crate::check::stages::stage_of;
+use crate::check::{Outcome, Verdict, libtest};
 use crate::course::exercise::{Exercise, Variant};
 use crate::files;
 use crate::inert::{self, Colour};
@@ -119,10 +120,12 @@ pub fn outcome(
         (Verdict::TestsFailed, Detail::Summary) => {
             let path = exercise.variant_path(variant);
             let source = files::read_text(&root.join(&path)).unwrap_or_default();
+            let failing = outcome.stage.and_then(|staged| staged.failing());
             let file = failures::Checked {
                 path: &path,
                 root,
                 source: &source,
+                stage: failing.map(|k| (exercise.stages.as_slice(), k)),
             };
             failures::layout(&outcome.output, &file)
         }
@@ -178,9 +181,21 @@ fn closing_line(exercise: &Exercise, outcome: &Outcome, place: Place, summary: b
     let name = style(&exercise.name).bold();
     let failed = style("✗").red().bold();
     match outcome.verdict {
-        Verdict::Done => format!("{} {name} is done!\n", style("✓").green().bold()),
+        Verdict::Done => {
+            let stages = match exercise.stages.len() {
+                0 => String::new(),
+                n => format!(" All {n} stages pass."),
+            };
+            format!("{} {name} is done!{stages}\n", style("✓").green().bold())
+        }
         Verdict::CompileError => {
             format!("{failed} {name} does not compile yet: fix the first error above, {next}.\n")
+        }
+        Verdict::TestsFailed if let Some(stage) = failing_stage(exercise, outcome) => {
+            let more = if summary { place.more() } else { "" };
+            format!(
+                "{failed} {name}: {stage}. Read the first failure above, fix the code, {next}.{more}\n"
+            )
         }
         Verdict::TestsFailed => {
             let counts = match outcome.tests {
@@ -214,6 +229,28 @@ fn closing_line(exercise: &Exercise, outcome: &Outcome, place: Place, summary: b
         ),
         Verdict::Cancelled => format!("{name}: check cancelled.\n"),
     }
+}
+
+/// `stage 3 of 6, headers: 2 tests fail`: where an exercise graded in stages stands, when a
+/// stage fails (the later ones are not counted: they are not the learner's concern yet).
+pub fn failing_stage(exercise: &Exercise, outcome: &Outcome) -> Option<String> {
+    let failing = outcome.stage?.failing()?;
+    let stage = exercise.stages.get(failing)?;
+    let failed = libtest::tests(&outcome.output)
+        .iter()
+        .filter(|test| !test.passed && stage_of(&exercise.stages, &test.name) == failing)
+        .count();
+    let tests = if failed == 1 {
+        "test fails"
+    } else {
+        "tests fail"
+    };
+    Some(format!(
+        "stage {} of {}, {}: {failed} {tests}",
+        failing + 1,
+        exercise.stages.len(),
+        inert::text(&stage.title, Colour::Strip)
+    ))
 }
 
 /// One line for `verify` and `dev check`. `label` and `detail` may name files of the

@@ -5,8 +5,27 @@ use console::style;
 
 use super::roadmap;
 use crate::course::Course;
+use crate::course::exercise::Exercise;
 use crate::inert::{self, Colour};
 use crate::progress::State;
+
+/// An exercise's status in the list: `done`, `pending`, or for one graded in stages and not
+/// done, the next stage to pass: `stage 3 of 6: headers`.
+pub fn status(exercise: &Exercise, state: &State) -> String {
+    if state.is_done(&exercise.name) {
+        return "done".to_string();
+    }
+    let passed = state.stages_passed(&exercise.name);
+    match exercise.stages.get(passed) {
+        Some(stage) => format!(
+            "stage {} of {}: {}",
+            passed + 1,
+            exercise.stages.len(),
+            inert::text(&stage.title, Colour::Strip)
+        ),
+        None => "pending".to_string(),
+    }
+}
 
 /// The table: a plain, aligned one when `fancy` is off (pipes, files, CI).
 pub fn table(course: &Course, state: &State, fancy: bool) -> String {
@@ -32,7 +51,7 @@ pub fn table(course: &Course, state: &State, fancy: bool) -> String {
         let current = i == state.current;
         let done = state.is_done(&exercise.name);
         let marker = if current { ">" } else { " " };
-        let status = if done { "done" } else { "pending" };
+        let status = status(exercise, state);
         let line = format!(
             "{marker} {:>3}  {:chapter_width$}  {:name_width$}  {status}",
             i + 1,

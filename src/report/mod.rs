@@ -14,7 +14,7 @@ pub mod list;
 pub mod roadmap;
 pub mod verdict_lines;
 
-pub use human::{Detail, Place, file_link, inert, init_color, line, outcome};
+pub use human::{Detail, Place, failing_stage, file_link, inert, init_color, line, outcome};
 
 use std::sync::{Arc, mpsc};
 

@@ -3,14 +3,15 @@
 //! terminal, a [bar](CheckedBar) below the lines counts the exercises checked.
 
 use super::checked_bar::CheckedBar;
-use super::{Reporter, line};
+use super::{Reporter, failing_stage, line};
 use crate::check::{Event, Verdict};
 use crate::course::exercise::Exercise;
 
 /// A reporter of the verdicts on `exercises` (the check's items, in the same order).
 pub struct VerdictLines<'a> {
     exercises: &'a [&'a Exercise],
-    verdicts: Vec<Option<Verdict>>,
+    /// Each exercise's verdict and what its line says after the name, once known.
+    verdicts: Vec<Option<(Verdict, String)>>,
     printed: usize,
     bar: CheckedBar,
 }
@@ -29,9 +30,8 @@ impl<'a> VerdictLines<'a> {
     /// being checked.
     fn ready_lines(&mut self) -> Vec<String> {
         let mut lines = Vec::new();
-        while let Some(Some(verdict)) = self.verdicts.get(self.printed) {
+        while let Some(Some((verdict, detail))) = self.verdicts.get(self.printed) {
             let done = *verdict == Verdict::Done;
-            let detail = if done { "" } else { verdict.summary() };
             lines.push(line(done, &self.exercises[self.printed].name, detail));
             self.printed += 1;
         }
@@ -43,7 +43,12 @@ impl Reporter for VerdictLines<'_> {
     fn on(&mut self, event: &Event) {
         let exercises = self.exercises;
         if let Event::Finished { index, outcome } = event {
-            self.verdicts[*index] = Some(outcome.verdict);
+            let detail = match outcome.verdict {
+                Verdict::Done => String::new(),
+                verdict => failing_stage(exercises[*index], outcome)
+                    .unwrap_or_else(|| verdict.summary().to_string()),
+            };
+            self.verdicts[*index] = Some((outcome.verdict, detail));
             let lines = self.ready_lines();
             self.bar
                 .suspend(|| lines.iter().for_each(|line| println!("{line}")));
@@ -79,10 +84,10 @@ mod tests {
         let (_dir, course) = course_of(&["a", "b", "c"]);
         let exercises: Vec<&Exercise> = course.exercises.iter().collect();
         let mut lines = VerdictLines::new(&exercises);
-        lines.verdicts[2] = Some(Verdict::Done);
+        lines.verdicts[2] = Some((Verdict::Done, String::new()));
         assert!(lines.ready_lines().is_empty(), "a is still running");
         lines.on(&finished(1, Verdict::TestsFailed));
-        lines.verdicts[0] = Some(Verdict::Done);
+        lines.verdicts[0] = Some((Verdict::Done, String::new()));
         let ready: Vec<String> = lines
             .ready_lines()
             .iter()

@@ -470,7 +470,7 @@ impl App {
             check.content,
             if done { "done" } else { "not done" }
         ));
-        self.record(check.index, outcome.verdict);
+        self.record(check.index, &outcome);
         if done {
             self.notice.welcome = false;
         }
@@ -481,14 +481,14 @@ impl App {
         });
     }
 
-    /// Records `verdict` on exercise `index` (see [`progress::record`]): saved when progress
+    /// Records `outcome` on exercise `index` (see [`progress::record`]): saved when progress
     /// changed, the solution handed out when it is done.
-    fn record(&mut self, index: usize, verdict: Verdict) {
+    fn record(&mut self, index: usize, outcome: &Outcome) {
         let recorded = progress::record(
             &mut self.progress,
             &self.course,
             index,
-            verdict,
+            outcome,
             Advance::Stay,
         );
         if recorded.changed {
@@ -538,7 +538,7 @@ impl App {
                 &mut self.progress,
                 &self.course,
                 index,
-                outcome.verdict,
+                outcome,
                 Advance::Stay,
             );
             if recorded.solution_due.is_some() {

@@ -307,11 +307,7 @@ fn narrow_table(course: &Course, state: &State, width: usize) -> String {
     let mut out = String::from("    # exercise\n");
     for (i, exercise) in course.exercises.iter().enumerate() {
         let marker = if i == state.current { ">" } else { " " };
-        let status = if state.is_done(&exercise.name) {
-            "done"
-        } else {
-            "pending"
-        };
+        let status = list::status(exercise, state);
         let room = width.saturating_sub(7 + status.len()).max(8);
         let name = console::truncate_str(&exercise.name, room, "…");
         out.push_str(&format!("{marker} {:>3} {name} {status}\n", i + 1));
