@@ -6,23 +6,8 @@
 //! test in no stage's module counts with the last stage: it is checked once all are done.
 
 use super::libtest;
-use super::verdict::Verdict;
+use super::verdict::{Staged, Verdict};
 use crate::course::exercise::Stage;
-
-/// How far through its stages a test run got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Staged {
-    /// The stages that pass, all of them before the first that fails.
-    pub passed: usize,
-    pub total: usize,
-}
-
-impl Staged {
-    /// The index of the first stage that fails, if one does.
-    pub fn failing(self) -> Option<usize> {
-        (self.passed < self.total).then_some(self.passed)
-    }
-}
 
 /// The stage (index into `stages`) that libtest's test `name` (`tests::respond::ok`) belongs
 /// to: the one whose module is in its path, else the last.

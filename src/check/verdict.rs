@@ -2,7 +2,6 @@
 //! what the tests or the program printed, and the limits they ran under.
 
 use crate::check::libtest::TestCounts;
-use crate::check::stages::Staged;
 use crate::sandbox::limits::Limits;
 
 /// The verdict on one file.
@@ -81,5 +80,20 @@ impl Outcome {
             limits: Limits::DEFAULT,
             stage: None,
         }
+    }
+}
+
+/// How far through its stages a test run got (see [`super::stages`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staged {
+    /// The stages that pass, all of them before the first that fails.
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl Staged {
+    /// The index of the first stage that fails, if one does.
+    pub fn failing(self) -> Option<usize> {
+        (self.passed < self.total).then_some(self.passed)
     }
 }
