@@ -52,6 +52,14 @@ pub enum Command {
     Verify {
         batch: Batch,
     },
+    /// `backlings serve`: run an exercise's program (a server) in the terminal.
+    Serve {
+        name: Option<String>,
+        /// Serve the reference solution instead of the learner's file.
+        solution: bool,
+        /// Passed to the program (after `--`).
+        args: Vec<String>,
+    },
     Completions {
         shell: String,
     },
@@ -118,7 +126,7 @@ fn name_arg() -> Arg {
 
 /// The exercise names of the course in the current directory, for a shell completing `run`,
 /// `hint` or `reset`; none where no valid course is. The course loader accepts only names of
-/// a-z, 0-9 and _, so nothing offered can drive the terminal.
+/// ASCII letters, digits and _, so nothing offered can drive the terminal.
 fn exercise_names() -> Vec<CompletionCandidate> {
     let course = std::env::current_dir().ok().map(|root| Course::load(&root));
     match course {
@@ -213,6 +221,23 @@ fn command() -> ClapCommand {
             "Check every exercise, record progress, and print `N passed, M failed`. Exit code 0 \
              only when all pass.",
         )))
+        .subcommand(
+            ClapCommand::new("serve")
+                .about(
+                    "Build an exercise's program (default: the current exercise) and run it \
+                     here, to talk to the server you are writing with curl, redis-cli or a \
+                     WebSocket client. Ctrl-C stops it.",
+                )
+                .arg(name_arg())
+                .arg(flag("solution").help("Serve the reference solution instead of your file."))
+                .arg(
+                    Arg::new("args")
+                        .num_args(0..)
+                        .last(true)
+                        .value_name("ARGS")
+                        .help("Passed to the program, after --: for example a port."),
+                ),
+        )
         .subcommand(ClapCommand::new("update").about(
             "In a course written by `init`, after installing a newer backlings: bring in its \
              course, keeping your work. Files you never changed are replaced; a file you changed \
@@ -377,6 +402,14 @@ fn from_matches(matches: &ArgMatches) -> Cli {
             yes: m.get_flag("yes"),
         },
         "verify" => Command::Verify { batch: batch(m) },
+        "serve" => Command::Serve {
+            name: name(m),
+            solution: m.get_flag("solution"),
+            args: m
+                .get_many::<String>("args")
+                .map(|args| args.cloned().collect())
+                .unwrap_or_default(),
+        },
         "update" => Command::Update,
         "completions" => Command::Completions {
             shell: m.get_one::<String>("shell").cloned().unwrap_or_default(),

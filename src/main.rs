@@ -94,6 +94,18 @@ fn dispatch(
             commands::Consent::Ask
         }),
         Some(Command::Verify { batch }) => commands::verify::run(color, batch),
+        Some(Command::Serve {
+            name,
+            solution,
+            args,
+        }) => {
+            let variant = if solution {
+                course::exercise::Variant::Solution
+            } else {
+                course::exercise::Variant::Exercise
+            };
+            commands::serve::run(name, variant, &args, color)
+        }
         Some(Command::Update) => commands::update::run(),
         Some(Command::Completions { shell }) => commands::completions::run(&shell),
         Some(Command::Dev(command)) => match command {

@@ -13,6 +13,7 @@ pub mod progress;
 pub mod reset;
 pub mod reset_all;
 pub mod run;
+pub mod serve;
 pub mod update;
 pub mod verify;
 
