@@ -192,7 +192,10 @@ fn junit_cases(xml: &str) -> Vec<(String, String, Option<u32>, String, String)> 
     for suite in root.children().filter(|n| n.is_element()) {
         assert_eq!(suite.tag_name().name(), "testsuite");
         let mut cases = Vec::new();
-        for case in suite.children().filter(|n| n.is_element()) {
+        let mut elements = suite.children().filter(|n| n.is_element()).peekable();
+        // JUnit allows one `properties` before the cases (backlings: an exercise's stages).
+        elements.next_if(|n| n.tag_name().name() == "properties");
+        for case in elements {
             assert_eq!(case.tag_name().name(), "testcase");
             assert!(case.attribute("classname").is_some() && case.attribute("file").is_some());
             let outcome = case
@@ -572,4 +575,44 @@ fn this_repositorys_workflow_checks_the_course_in_partitions_that_cover_it() {
     ))
     .unwrap();
     assert_shards_cover_the_course(&workflow);
+}
+
+/// Two stages; the second one's test fails.
+const STAGED: &str = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    mod respond {\n        #[test]\n        fn ok() {}\n    }\n\n    mod routes {\n        #[test]\n        fn ok() {\n            panic!(\"no route\");\n        }\n    }\n}\n";
+
+#[test]
+fn json_and_junit_say_how_far_a_staged_exercise_got() {
+    let stages = "stages = [{ title = \"respond\", tests = \"respond\" }, { title = \"routes\", tests = \"routes\" }]";
+    let course = TestCourse::new(&[Ex::new("server", STAGED).extra(stages)]);
+
+    let (code, json) = json_of(&course, &["verify", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    let exercise = &json["exercises"][0];
+    assert_exercism_v3(exercise);
+    assert_eq!(
+        exercise["stage"],
+        serde_json::json!({ "passed": 1, "total": 2, "failing": "routes" })
+    );
+    let tests: Vec<(&str, &str)> = exercise["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(tests, [("respond::ok", "pass"), ("routes::ok", "fail")]);
+
+    let output = course
+        .backlings(&["verify", "--format", "junit"])
+        .output()
+        .unwrap();
+    let xml = stdout(&output);
+    let cases = junit_cases(&xml);
+    assert_eq!(cases.len(), 2);
+    for property in [
+        "<property name=\"stages_passed\" value=\"1\"/>",
+        "<property name=\"stages_total\" value=\"2\"/>",
+        "<property name=\"stage_failing\" value=\"routes\"/>",
+    ] {
+        assert!(xml.contains(property), "{property} in\n{xml}");
+    }
 }

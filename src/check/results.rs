@@ -64,23 +64,67 @@ impl TestCase {
     }
 }
 
-/// The `#[test]` functions of `source` with their `fn` lines (1-based), in file order.
+/// The `#[test]` functions of `source`, in file order: each one's path from the top of the
+/// file as libtest names it (`tests::adds`, `tests::respond::ok`) and its `fn` line (1-based).
+/// Modules are followed by their indentation, as rustfmt lays them out; where a file is laid
+/// out otherwise, [`same_test`] still matches a test by its function's name.
 pub fn declared_tests(source: &str) -> Vec<(String, u32)> {
     let mut tests = Vec::new();
+    // The modules the current line is in: each with the indentation of its `mod` line.
+    let mut modules: Vec<(usize, &str)> = Vec::new();
     let mut attribute = false;
-    for (i, line) in source.lines().enumerate() {
-        let line = line.trim();
-        if line.starts_with("#[test]") || line.starts_with("#[tokio::test") {
+    for (i, raw) in source.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        while modules.last().is_some_and(|&(at, _)| indent <= at) {
+            modules.pop();
+        }
+        if let Some(name) = module_opened(line) {
+            modules.push((indent, name));
+        } else if line.starts_with("#[test]") || line.starts_with("#[tokio::test") {
             attribute = true;
         } else if attribute && !line.starts_with("#[") && !line.starts_with("//") {
             attribute = false;
             let after_fn = line.split_once("fn ").map(|(_, rest)| rest);
             if let Some(name) = after_fn.and_then(|rest| rest.split(['(', '<', ' ']).next()) {
-                tests.push((name.to_string(), i as u32 + 1));
+                let mut path: Vec<&str> = modules.iter().map(|&(_, m)| m).collect();
+                path.push(name);
+                tests.push((path.join("::"), i as u32 + 1));
             }
         }
     }
     tests
+}
+
+/// `mod NAME {` (or `pub mod`): the module a line opens, if it opens one.
+fn module_opened(line: &str) -> Option<&str> {
+    let rest = line
+        .strip_prefix("pub ")
+        .unwrap_or(line)
+        .strip_prefix("mod ")?;
+    let name = rest.strip_suffix('{')?.trim_end();
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        .then_some(name)
+}
+
+/// Whether libtest's `reported` name and a `declared` path are the same test: the same path,
+/// or, where the paths differ (a file rustfmt did not lay out), the same function name.
+pub fn same_test(reported: &str, declared: &str) -> bool {
+    reported == declared || short_name(reported) == short_name(declared)
+}
+
+/// A test's name as reports show it: its path below the file's test module (`adds` for
+/// `tests::adds`, `respond::ok` for `tests::respond::ok`), so that tests of the same name in
+/// different stages stay apart.
+pub fn shown_name(path: &str) -> &str {
+    match path.split_once("::") {
+        Some((_, rest)) => rest,
+        None => path,
+    }
 }
 
 /// The tests of the checked file `path`: every test libtest reported, in the order `source`
@@ -97,14 +141,13 @@ pub fn test_cases(outcome: &Outcome, path: &Path, source: &str) -> Vec<TestCase>
         _ => "the test binary ended before this test finished (a crash?)".to_string(),
     };
     let mut cases = Vec::new();
-    for (name, line) in &declared {
-        match reported
-            .iter()
-            .position(|case| short_name(&case.name) == name)
-        {
+    for (path, line) in &declared {
+        let name = shown_name(path).to_string();
+        let exact = reported.iter().position(|case| case.name == *path);
+        match exact.or_else(|| reported.iter().position(|case| same_test(&case.name, path))) {
             Some(i) => {
                 let mut case = reported.remove(i);
-                case.name = name.clone();
+                case.name = name;
                 case.line = case.line.or(Some(*line));
                 cases.push(case);
             }
@@ -112,7 +155,7 @@ pub fn test_cases(outcome: &Outcome, path: &Path, source: &str) -> Vec<TestCase>
             None if outcome.verdict == Verdict::Done => {}
             None => {
                 cases.push(TestCase {
-                    name: name.clone(),
+                    name,
                     status: Status::Error,
                     message: Some(unfinished.clone()),
                     output: String::new(),
@@ -123,7 +166,7 @@ pub fn test_cases(outcome: &Outcome, path: &Path, source: &str) -> Vec<TestCase>
         }
     }
     for mut case in reported {
-        case.name = short_name(&case.name).to_string();
+        case.name = shown_name(&case.name).to_string();
         cases.push(case);
     }
     cases
@@ -216,10 +259,42 @@ mod tests {
     #[test]
     fn declared_tests_are_found_in_file_order_with_their_lines() {
         let declared = declared_tests(SOURCE);
-        let expected = [("zeta", 6), ("alpha", 10), ("middle", 13)];
+        let expected = [
+            ("tests::zeta", 6),
+            ("tests::alpha", 10),
+            ("tests::middle", 13),
+        ];
         let expected: Vec<(String, u32)> =
             expected.iter().map(|(n, l)| (n.to_string(), *l)).collect();
         assert_eq!(declared, expected);
+    }
+
+    #[test]
+    fn tests_of_one_name_in_two_modules_stay_apart() {
+        let source = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    mod respond {\n        #[test]\n        fn over_tcp() {}\n    }\n\n    mod routes {\n        #[test]\n        fn over_tcp() {}\n    }\n}\n";
+        let declared = declared_tests(source);
+        let declared: Vec<&str> = declared.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            declared,
+            ["tests::respond::over_tcp", "tests::routes::over_tcp"]
+        );
+        let output = "\nrunning 2 tests\ntest tests::routes::over_tcp ... FAILED\ntest tests::respond::over_tcp ... ok\n\nfailures:\n\n---- tests::routes::over_tcp stdout ----\nno route\n\nfailures:\n    tests::routes::over_tcp\n\ntest result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        let cases = test_cases(
+            &outcome(Verdict::TestsFailed, output),
+            Path::new("exercises/x.rs"),
+            source,
+        );
+        let seen: Vec<(&str, Status, Option<u32>)> = cases
+            .iter()
+            .map(|c| (c.name.as_str(), c.status, c.line))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("respond::over_tcp", Status::Pass, Some(7)),
+                ("routes::over_tcp", Status::Fail, Some(12)),
+            ]
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use console::style;
 
 use super::file_link;
 use crate::check::libtest::{self, TestReport};
-use crate::check::results::{declared_tests, short_name};
+use crate::check::results::{declared_tests, same_test, shown_name};
 use crate::check::stages::stage_of;
 use crate::course::exercise::Stage;
 use crate::inert::{self, Colour};
@@ -50,7 +50,7 @@ pub fn layout(output: &str, file: &Checked) -> Option<String> {
             text.push_str(&format!(
                 "\n  {} {}  {}",
                 style("✗").red(),
-                shown(short_name(&failure.name)),
+                shown(shown_name(&failure.name)),
                 linked(&location(failure, path, source), file)
             ));
         }
@@ -66,13 +66,15 @@ pub fn layout(output: &str, file: &Checked) -> Option<String> {
 fn in_file_order(tests: Vec<TestReport>, source: &str) -> Vec<TestReport> {
     let declared = declared_tests(source);
     let mut failed: Vec<TestReport> = tests.into_iter().filter(|t| !t.passed).collect();
-    failed.sort_by_key(|test| {
-        declared
-            .iter()
-            .position(|(name, _)| name == short_name(&test.name))
-            .unwrap_or(usize::MAX)
-    });
+    failed.sort_by_key(|test| declared_position(&declared, &test.name).unwrap_or(usize::MAX));
     failed
+}
+
+/// Where libtest's test `name` is among the `declared` tests: by its path, else by its
+/// function's name.
+fn declared_position(declared: &[(String, u32)], name: &str) -> Option<usize> {
+    let exact = declared.iter().position(|(path, _)| path == name);
+    exact.or_else(|| declared.iter().position(|(path, _)| same_test(name, path)))
 }
 
 /// `✗ NAME failed at LOCATION`, then what it printed and its panic message, cut to
@@ -81,7 +83,7 @@ fn first_failure(test: &TestReport, file: &Checked) -> String {
     let mut text = format!(
         "{} {} failed at {}",
         style("✗").red().bold(),
-        style(shown(short_name(&test.name))).bold(),
+        style(shown(shown_name(&test.name))).bold(),
         linked(&location(test, file.path, file.source), file)
     );
     let (printed, message) = match &test.failure {
@@ -128,10 +130,8 @@ fn location(test: &TestReport, path: &Path, source: &str) -> String {
     if let Some(panic) = test.failure.as_ref().and_then(|f| f.panic.as_ref()) {
         return panic.location.clone();
     }
-    let line = declared_tests(source)
-        .into_iter()
-        .find(|(name, _)| name == short_name(&test.name))
-        .map(|(_, line)| line);
+    let declared = declared_tests(source);
+    let line = declared_position(&declared, &test.name).map(|i| declared[i].1);
     match line {
         Some(line) => format!("{}:{line}", path.display()),
         None => path.display().to_string(),

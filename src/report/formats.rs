@@ -40,6 +40,18 @@ pub struct FileResult {
     /// Where `message` points, when it points at a line.
     pub line: Option<u32>,
     pub tests: Vec<TestCase>,
+    /// For an exercise graded in stages: how far it got.
+    pub stage: Option<StageResult>,
+}
+
+/// How far an exercise graded in stages got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageResult {
+    pub passed: usize,
+    pub total: usize,
+    /// The title of the first stage that fails, if one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failing: Option<String>,
 }
 
 impl FileResult {
@@ -52,6 +64,7 @@ impl FileResult {
             message: None,
             line: None,
             tests: Vec::new(),
+            stage: None,
         }
     }
 
@@ -60,6 +73,14 @@ impl FileResult {
         // Colour dropped, any other control shown visibly, as in the terminal.
         let plain = |text: &str| inert::text(text, Colour::Strip).trim().to_string();
         let mut result = FileResult::new(&exercise.name, path);
+        result.stage = outcome.stage.map(|staged| StageResult {
+            passed: staged.passed,
+            total: staged.total,
+            failing: staged
+                .failing()
+                .and_then(|i| exercise.stages.get(i))
+                .map(|stage| plain(&stage.title)),
+        });
         if outcome.verdict == Verdict::CompileError {
             result.status = Status::Error;
             result.message = Some(plain(&outcome.diagnostics));
@@ -164,6 +185,9 @@ struct JsonExercise<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<&'a str>,
     tests: Vec<JsonTest<'a>>,
+    /// backlings' addition, for an exercise graded in stages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage: Option<&'a StageResult>,
 }
 
 #[derive(Serialize)]
@@ -236,6 +260,7 @@ pub fn json(results: &[FileResult]) -> String {
                 status: r.status.as_str(),
                 message: r.message.as_deref(),
                 tests: r.tests.iter().map(JsonTest::of).collect(),
+                stage: r.stage.as_ref(),
             })
             .collect(),
     };
@@ -322,6 +347,22 @@ pub fn junit(suite: &str, results: &[FileResult]) -> String {
             count(cases, Status::Error),
             escape(&result.path)
         );
+        if let Some(stage) = &result.stage {
+            xml.push_str("    <properties>\n");
+            let mut property = |name: &str, value: &str| {
+                let _ = writeln!(
+                    xml,
+                    "      <property name=\"{name}\" value=\"{}\"/>",
+                    escape(value)
+                );
+            };
+            property("stages_passed", &stage.passed.to_string());
+            property("stages_total", &stage.total.to_string());
+            if let Some(failing) = &stage.failing {
+                property("stage_failing", failing);
+            }
+            xml.push_str("    </properties>\n");
+        }
         for case in cases {
             let file = case.file.as_deref().unwrap_or(&result.path);
             let line = case
@@ -501,6 +542,7 @@ mod tests {
             message: None,
             line: None,
             tests,
+            stage: None,
         }
     }
 
