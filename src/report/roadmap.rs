@@ -61,6 +61,11 @@ pub fn topic(folder: &str) -> &str {
         "14_nosql_kv_search" => "NoSQL, key-value and search",
         "15_scaling_resilience" => "Scaling and resilience",
         "16_messaging_events" => "Messaging and events",
+        "17_realtime" => "Real-time: WebSocket, SSE",
+        "18_apis_beyond_rest" => "gRPC and GraphQL",
+        "19_observability_testing" => "Observability and testing",
+        "20_deploy_config" => "Deployment and config",
+        "21_capstones" => "Capstones: real servers",
         _ => "",
     };
     if topic.is_empty() { folder } else { topic }

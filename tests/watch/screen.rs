@@ -198,3 +198,17 @@ fn the_list_searches_by_name_and_resets_the_selected_exercise_after_asking() {
     watch.expect("Your version is saved as .backlings/backups/second.1.rs");
     assert_eq!(course.read(&second), FAILS);
 }
+
+#[test]
+fn a_staged_exercise_shows_its_first_failing_stage_and_only_its_failures() {
+    let staged = "fn main() {}\n\n#[cfg(test)]\nmod tests {\n    mod respond {\n        #[test]\n        fn ok() {\n            panic!(\"no 200 yet\");\n        }\n    }\n\n    mod routes {\n        #[test]\n        fn ok() {\n            panic!(\"no routes yet\");\n        }\n    }\n}\n";
+    let stages = "stages = [{ title = \"respond with 200\", tests = \"respond\" }, { title = \"routes\", tests = \"routes\" }]";
+    let course = TestCourse::new(&[Ex::new("server", staged).extra(stages)]);
+    let mut watch = Watch::start(&course);
+    let frame = watch.expect("stage 1 of 2, respond with 200: 1 test fails");
+    assert!(frame.contains("no 200 yet"), "{frame}");
+    assert!(
+        !frame.contains("no routes yet"),
+        "a later stage's failure: {frame}"
+    );
+}
