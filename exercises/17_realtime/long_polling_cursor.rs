@@ -123,6 +123,7 @@ fn main() {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
     use tokio::time::{sleep_until, Instant};
 
     const fn ms(n: u64) -> Duration {
@@ -133,12 +134,29 @@ mod tests {
         messages.iter().map(|m| m.text.as_str()).collect()
     }
 
-    /// Publishes `(at, text)` pairs at those times after `start`.
-    async fn publisher(board: &Board, start: Instant, script: &[(u64, &str)]) {
-        for &(at, text) in script {
-            sleep_until(start + ms(at)).await;
-            board.publish(text);
-        }
+    fn show(reply: &Reply) -> (u16, Vec<&str>) {
+        (reply.status, texts(&reply.messages))
+    }
+
+    /// Runs `work` while `script` publishes `(at ms, text)`; fails instead of waiting
+    /// for ever for news that never comes.
+    async fn with_script<T>(
+        board: &Board,
+        script: &[(u64, &str)],
+        work: impl Future<Output = T>,
+    ) -> T {
+        let start = Instant::now();
+        let publisher = async {
+            for &(at, text) in script {
+                sleep_until(start + ms(at)).await;
+                board.publish(text);
+            }
+        };
+        let both = async { tokio::join!(work, publisher).0 };
+        let limit = Duration::from_secs(120);
+        timeout(limit, both)
+            .await
+            .expect("still waiting after 2 (virtual) minutes")
     }
 
     #[tokio::test(start_paused = true)]
@@ -146,19 +164,12 @@ mod tests {
         let board = Board::new();
         assert_eq!((board.publish("a"), board.publish("b")), (1, 2));
         let start = Instant::now();
-        let reply = board.long_poll(0).await;
-        assert_eq!(
-            (reply.status, texts(&reply.messages)),
-            (200, vec!["a", "b"])
-        );
+        let reply = with_script(&board, &[], board.long_poll(0)).await;
+        assert_eq!(show(&reply), (200, vec!["a", "b"]));
         assert_eq!(reply.messages[1].id, 2);
         assert_eq!(start.elapsed(), QUERY_TIME, "no waiting");
         let reply = board.short_poll(1).await;
-        assert_eq!(
-            (reply.status, texts(&reply.messages)),
-            (200, vec!["b"]),
-            "after 1"
-        );
+        assert_eq!(show(&reply), (200, vec!["b"]), "after 1");
         assert_eq!(board.requests(), 2);
     }
 
@@ -167,11 +178,8 @@ mod tests {
         let board = Board::new();
         board.publish("old");
         let start = Instant::now();
-        let (reply, ()) = tokio::join!(
-            board.long_poll(1),
-            publisher(&board, start, &[(2500, "new")])
-        );
-        assert_eq!((reply.status, texts(&reply.messages)), (200, vec!["new"]));
+        let reply = with_script(&board, &[(2500, "new")], board.long_poll(1)).await;
+        assert_eq!(show(&reply), (200, vec!["new"]));
         assert_eq!(start.elapsed(), ms(2505), "woken at 2.5 s, then one query");
         assert_eq!(board.requests(), 1, "one request, however many queries");
     }
@@ -181,12 +189,8 @@ mod tests {
         let board = Board::new();
         board.publish("seen");
         let start = Instant::now();
-        let reply = board.long_poll(1).await;
-        let empty = Reply {
-            status: 204,
-            messages: vec![],
-        };
-        assert_eq!(reply, empty);
+        let reply = with_script(&board, &[], board.long_poll(1)).await;
+        assert_eq!(show(&reply), (204, vec![]));
         assert_eq!(
             start.elapsed(),
             LONG_POLL_TIMEOUT,
@@ -198,16 +202,12 @@ mod tests {
     async fn a_message_published_during_the_query_is_not_lost() {
         let board = Board::new();
         let start = Instant::now();
-        let (reply, ()) = tokio::join!(board.long_poll(0), publisher(&board, start, &[(2, "hi")]));
-        assert_eq!(
-            (reply.status, texts(&reply.messages)),
-            (200, vec!["hi"]),
-            "lost wake-up"
-        );
+        let reply = with_script(&board, &[(2, "hi")], board.long_poll(0)).await;
+        assert_eq!(show(&reply), (200, vec!["hi"]), "a lost wake-up");
         assert_eq!(
             start.elapsed(),
             ms(10),
-            "the first query missed it, the second did not"
+            "the 1st query missed it, the 2nd did not"
         );
     }
 
@@ -215,14 +215,11 @@ mod tests {
     async fn one_message_wakes_every_waiting_long_poll() {
         let board = Board::new();
         let start = Instant::now();
-        let (a, b, c, ()) = tokio::join!(
-            board.long_poll(0),
-            board.long_poll(0),
-            board.long_poll(0),
-            publisher(&board, start, &[(1000, "all")]),
-        );
+        let polls =
+            async { tokio::join!(board.long_poll(0), board.long_poll(0), board.long_poll(0)) };
+        let (a, b, c) = with_script(&board, &[(1000, "all")], polls).await;
         for reply in [a, b, c] {
-            assert_eq!((reply.status, texts(&reply.messages)), (200, vec!["all"]));
+            assert_eq!(show(&reply), (200, vec!["all"]));
         }
         assert_eq!(start.elapsed(), ms(1005), "all at once");
     }
@@ -232,20 +229,20 @@ mod tests {
         let script = [(2500, "a"), (6500, "b"), (9250, "c")];
         let board = Board::new();
         let start = Instant::now();
-        let (got, ()) = tokio::join!(
-            read_messages(&board, 3, Polling::Short(ms(1000))),
-            publisher(&board, start, &script),
+        let short = read_messages(&board, 3, Polling::Short(ms(1000)));
+        assert_eq!(
+            texts(&with_script(&board, &script, short).await),
+            ["a", "b", "c"]
         );
-        assert_eq!(texts(&got), ["a", "b", "c"]);
         assert_eq!(board.requests(), 11, "one at 0 s, 1 s, ... 10 s");
         assert_eq!(start.elapsed(), ms(10_005), "c came 0.755 s late");
         let board = Board::new();
         let start = Instant::now();
-        let (got, ()) = tokio::join!(
-            read_messages(&board, 3, Polling::Long),
-            publisher(&board, start, &script),
+        let long = read_messages(&board, 3, Polling::Long);
+        assert_eq!(
+            texts(&with_script(&board, &script, long).await),
+            ["a", "b", "c"]
         );
-        assert_eq!(texts(&got), ["a", "b", "c"]);
         assert_eq!(board.requests(), 3, "one per message");
         assert_eq!(start.elapsed(), ms(9255), "c came one query late");
     }
@@ -255,11 +252,11 @@ mod tests {
         let board = Board::new();
         let start = Instant::now();
         let script = [(30_500, "late"), (30_501, "later")];
-        let (got, ()) = tokio::join!(
-            read_messages(&board, 2, Polling::Long),
-            publisher(&board, start, &script),
+        let long = read_messages(&board, 2, Polling::Long);
+        assert_eq!(
+            texts(&with_script(&board, &script, long).await),
+            ["late", "later"]
         );
-        assert_eq!(texts(&got), ["late", "later"]);
         assert_eq!(board.requests(), 3, "204 at 30 s, then 2 answers");
         assert_eq!(start.elapsed(), ms(30_510), "asked again at 30 s: no pause");
     }
