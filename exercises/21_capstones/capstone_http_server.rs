@@ -31,10 +31,15 @@
 //! `curl -v --data-binary hello http://127.0.0.1:4221/files/a.txt`.
 //!
 //! Standards:
-//! - <https://www.rfc-editor.org/rfc/rfc9112#section-3> (request line), §5 (fields), §6
-//!   (body), §9.3 (persistence)
-//! - <https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2> (HEAD), §15.5.6 (405), §6.6.1
-//!   (`Date`), §7.2 (`Host`), §12.5.3 (`Accept-Encoding`)
+//! - RFC 9112: [§3](https://www.rfc-editor.org/rfc/rfc9112#section-3) (request line),
+//!   [§5](https://www.rfc-editor.org/rfc/rfc9112#section-5) (fields),
+//!   [§6.3](https://www.rfc-editor.org/rfc/rfc9112#section-6.3) (body length),
+//!   [§9.3](https://www.rfc-editor.org/rfc/rfc9112#section-9.3) (persistence)
+//! - RFC 9110: [§7.2](https://www.rfc-editor.org/rfc/rfc9110#section-7.2) (`Host`),
+//!   [§9.3.2](https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2) (HEAD),
+//!   [§15.5.6](https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6) (405),
+//!   [§6.6.1](https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1) (`Date`),
+//!   [§12.5.3](https://www.rfc-editor.org/rfc/rfc9110#section-12.5.3) (`Accept-Encoding`)
 //! - <https://www.rfc-editor.org/rfc/rfc6585#section-5> (431)
 //! - <https://app.codecrafters.io/courses/http-server/overview> (the stages)
 //!
@@ -365,10 +370,14 @@ mod tests {
         std::iter::from_fn(&mut next).collect()
     }
 
+    /// `"STATUS body"`, readable in a failed assertion.
+    fn show(res: &Response) -> String {
+        format!("{} {}", res.status, String::from_utf8_lossy(&res.body))
+    }
+
     /// `"STATUS body"` for each response to `input`.
     fn statuses(fs: &MemFs, input: impl Into<Vec<u8>>) -> Vec<String> {
-        let show = |r: Response| format!("{} {}", r.status, String::from_utf8_lossy(&r.body));
-        responses(raw(fs, input)).into_iter().map(show).collect()
+        responses(raw(fs, input)).iter().map(show).collect()
     }
 
     /// The status and the `Connection` field of each response to `input`.
@@ -435,7 +444,7 @@ mod tests {
         #[test]
         fn echo_answers_the_rest_of_the_path_as_text() {
             let res = ask(get("/echo/abc", ""));
-            assert_eq!((res.status, &res.body[..]), (200, &b"abc"[..]));
+            assert_eq!(show(&res), "200 abc");
             let fields = (res.header("Content-Type"), res.header("Content-Length"));
             assert_eq!(fields, (Some("text/plain"), Some("3")));
         }
@@ -461,7 +470,7 @@ mod tests {
         #[test]
         fn user_agent_answers_the_header_value() {
             let res = ask(get("/user-agent", "user-agent: \t curl/8.5.0 \r\n"));
-            assert_eq!(res.body, b"curl/8.5.0", "any case, without the OWS");
+            assert_eq!(show(&res), "200 curl/8.5.0", "any case, without the OWS");
             assert_eq!(res.header("Content-Type"), Some("text/plain"));
         }
 
@@ -529,7 +538,7 @@ mod tests {
             let fs = MemFs::default();
             assert_eq!(statuses(&fs, post("/files/a.txt", "hello")), ["201 "]);
             let res = &responses(raw(&fs, get("/files/a.txt", "")))[0];
-            assert_eq!((res.status, &res.body[..]), (200, &b"hello"[..]));
+            assert_eq!(show(res), "200 hello");
             let octets = Some("application/octet-stream");
             assert_eq!(res.header("Content-Type"), octets);
             let replaced = wire(&fs, post("/files/a.txt", "bye"));
@@ -615,7 +624,7 @@ mod tests {
                 let res = echo(accept);
                 let fields = (res.header("Content-Encoding"), res.header("Vary"));
                 assert_eq!(fields, (None, vary), "{accept}");
-                assert_eq!(res.body, b"abc", "{accept}");
+                assert_eq!(show(&res), "200 abc", "{accept}");
             }
         }
 
@@ -648,9 +657,13 @@ mod tests {
         fn pipelined_requests_are_answered_in_order_until_the_end() {
             let (one, two) = (get("/echo/1", ""), post("/files/f", "2"));
             let input = [one, two, get("/files/f", ""), get("/x", "")].concat();
-            let got = statuses(&MemFs::default(), input.clone());
-            assert_eq!(got, ["200 1", "201 ", "200 2", "404 "]);
-            assert!(closes(input).iter().all(|(_, c)| c.is_none()));
+            let expected = ["200 1", "201 ", "200 2", "404 "];
+            assert_eq!(statuses(&MemFs::default(), input.clone()), expected);
+            assert!(closes(input.clone()).iter().all(|(_, c)| c.is_none()));
+            let mut stream = ScriptedStream::new(input).with_max_read(4096);
+            serve(&mut stream, &MemFs::default(), &ManualClock::new(T0_MS)).unwrap();
+            let got: Vec<_> = responses(stream.written()).iter().map(show).collect();
+            assert_eq!(got, expected, "with every request in one read");
         }
 
         #[test]
@@ -727,7 +740,7 @@ mod tests {
             let last = get("/files/shared", "Connection: close\r\n");
             a.write_all(last.as_bytes()).unwrap();
             let res = read_response(&mut a_in);
-            assert_eq!((res.status, &res.body[..]), (200, &b"hello"[..]));
+            assert_eq!(show(&res), "200 hello");
             assert_eq!(res.header("Connection"), Some("close"));
             let closed = a_in.read(&mut [0; 1]).unwrap();
             assert_eq!(closed, 0, "then the server closes the connection");
