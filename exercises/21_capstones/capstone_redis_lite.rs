@@ -499,8 +499,9 @@ mod tests {
             session().talk(&[
                 ("SET k v EX 0", invalid), ("SET k v PX -1", invalid), (huge, invalid),
                 ("SET k v EX ten", "-ERR value is not an integer or out of range"),
-                ("SET k v EX", syntax), ("SET k v EX 1 PX 1", syntax), ("SET k v NX XX", syntax),
-                ("SET k v KEEP", syntax), ("GET k", "$-1"), ("SET k v PX 1 PX 2 NX NX", "+OK"),
+                ("SET k v EX", syntax), ("SET k v EX 1 PX 1", syntax), ("SET k v PX 1 EX 1", syntax),
+                ("SET k v NX XX", syntax), ("SET k v XX NX", syntax), ("SET k v KEEP", syntax),
+                ("GET k", "$-1"), ("SET k v PX 1 PX 2 NX NX", "+OK"), ("SET k v EX 1 EX 2 XX XX", "+OK"),
             ]);
         }
     }
@@ -531,13 +532,14 @@ mod tests {
         #[test]
         fn a_command_refused_while_queuing_aborts_the_exec() {
             let abort = "-EXECABORT Transaction discarded because of previous errors.";
+            let get = "-ERR wrong number of arguments for 'get' command";
             #[rustfmt::skip]
             session().talk(&[
                 ("MULTI", "+OK"), ("SET a 1", "+QUEUED"),
                 ("NOPE", "-ERR unknown command 'NOPE', with args beginning with: "),
-                ("SET b 1", "+QUEUED"), ("EXEC", abort), ("GET a", "$-1"),
-                ("MULTI", "+OK"), ("GET", "-ERR wrong number of arguments for 'get' command"),
-                ("DISCARD", "+OK"), ("MULTI", "+OK"), ("INCR a", "+QUEUED"), ("EXEC", "*1\r\n:1"),
+                ("SET b 1", "+QUEUED"), ("GET a b", get), ("EXEC", abort), ("GET a", "$-1"),
+                ("MULTI", "+OK"), ("GET", get), ("DISCARD", "+OK"), // a new transaction is clean
+                ("MULTI", "+OK"), ("INCR a", "+QUEUED"), ("EXEC", "*1\r\n:1"),
             ]);
         }
 
@@ -617,7 +619,8 @@ mod tests {
             let mut s = session();
             // 2^31 - 1 words announced, one sent: wait for more, reserve no room for them.
             s.says("*2147483647\r\n$4\r\nPING\r\n", "");
-            let long = "a".repeat(MAX_LINE); // may still end: not answered
+            s.says("*1\r\n$536870912\r\n", ""); // 512 MiB: allowed, waits for the data
+            let long = "a".repeat(65536); // 64 KiB without an end: may still end
             let mut fast = |input: String| s.serve(ScriptedStream::new(input).with_max_read(4096));
             assert_eq!(fast(long.clone()), "");
             let too_big = |what| format!("-ERR Protocol error: too big {what}\r\n");
