@@ -174,8 +174,8 @@ pub fn execute(store: &mut Store, command: &[Vec<u8>]) -> Vec<u8> {
     match (name.as_str(), &command[1..]) {
         // TODO (stage 1): PING → `+PONG`.
         // TODO (stage 2): PING msg and ECHO msg → msg as a bulk string.
-        // TODO (stage 3): GET, SET k v, DEL k…, INCR; what else: the words of a known
-        // command that it cannot take (`PING a b`): `wrong_arity`.
+        // TODO (stage 3): GET, SET k v, DEL k…, INCR; anything else (a known command
+        // with words it cannot take, `PING a b`): `wrong_arity`.
         // TODO (stage 4): SET's options EX s, PX ms, NX, XX (Redis's errors: see the
         // tests); EXPIRE; TTL. Every key is looked up through `store.live`.
         _ => todo!(),
