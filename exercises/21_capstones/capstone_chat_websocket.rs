@@ -144,7 +144,6 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// An accepted upgrade.
-#[derive(Debug)]
 pub struct Upgrade {
     pub room: String,
     pub name: String,
@@ -319,9 +318,15 @@ mod tests {
         Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
         Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
 
-    /// An upgrade request for `path`; `change` replaces a header ("" removes it).
+    /// An upgrade request for `path` (or with this request line, if it has spaces);
+    /// `change` replaces a header ("" removes it).
     fn request(path: &str, change: &[(&str, &str)]) -> Vec<u8> {
-        let mut req = format!("GET {path} HTTP/1.1\r\n");
+        let line = if path.contains(' ') {
+            path.into()
+        } else {
+            format!("GET {path} HTTP/1.1")
+        };
+        let mut req = line + "\r\n";
         #[rustfmt::skip]
         let good = [("Host", "127.0.0.1:9001"), ("Upgrade", "websocket"),
             ("Connection", "Upgrade"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
@@ -375,11 +380,8 @@ mod tests {
         async fn fill(&mut self, n: usize) -> bool {
             while self.buf.len() < n {
                 let read = timeout(self.limit, self.io.read_buf(&mut self.buf)).await;
-                if read
-                    .expect("the server did not answer in time")
-                    .expect("a read")
-                    == 0
-                {
+                let read = read.expect("the server did not answer in time");
+                if read.expect("a read") == 0 {
                     return false;
                 }
             }
@@ -391,10 +393,8 @@ mod tests {
                 if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                     break end + 4;
                 }
-                assert!(
-                    self.fill(self.buf.len() + 1).await,
-                    "the end of a response head"
-                );
+                let more = self.fill(self.buf.len() + 1).await;
+                assert!(more, "the connection ended in a response head");
             };
             String::from_utf8(self.buf.drain(..end).collect()).unwrap()
         }
@@ -409,13 +409,8 @@ mod tests {
                 127 => 10,
                 _ => 2,
             };
-            assert!(
-                self.fill(at).await,
-                "the connection ended in a frame header"
-            );
-            let len = self.buf[2..at]
-                .iter()
-                .fold(0, |len, &b| len << 8 | usize::from(b));
+            assert!(self.fill(at).await, "the connection ended in a frame");
+            let len = (self.buf[2..at].iter()).fold(0, |len, &b| len << 8 | usize::from(b));
             let len = if at == 2 { usize::from(b1) } else { len };
             assert!(self.fill(at + len).await, "the connection ended in a frame");
             let frame: Vec<u8> = self.buf.drain(..at + len).collect();
@@ -424,11 +419,7 @@ mod tests {
 
         async fn ended(&mut self) {
             let more = self.fill(self.buf.len() + 1).await;
-            assert!(
-                !more,
-                "the server should have closed the connection: {:?}",
-                self.buf
-            );
+            assert!(!more, "the server should have closed: {:?}", self.buf);
         }
     }
 
@@ -638,6 +629,9 @@ mod tests {
                 ("/chat/lobby?name=ann", "Upgrade", "websocket2", 400),
                 ("/chat/lobby?name=ann", "Upgrade", "", 400),
                 ("/chat/lobby?name=ann", "Host", "", 400),
+                ("POST /chat/lobby?name=ann HTTP/1.1", "Host", "x", 400),
+                ("GET /chat/lobby?name=ann HTTP/1.0", "Host", "x", 400),
+                ("GET /chat/lobby?name=ann HTTP/2", "Host", "x", 400),
                 ("/chat/lobby?name=ann", "Sec-WebSocket-Version", "8", 426),
                 ("/chat/lobby?name=ann", "Sec-WebSocket-Version", "13, 8", 426),
                 ("/chat/lobby?name=ann", "Sec-WebSocket-Version", "", 426),
@@ -660,14 +654,10 @@ mod tests {
                 let want = format!("HTTP/1.1 {status} ");
                 assert!(head.starts_with(&want), "{path} {name}: {value:?}\n{head}");
             }
-            let good = String::from_utf8(lobby("ann")).unwrap();
-            let (post, http10) = (
-                good.replacen("GET", "POST", 1),
-                good.replace("/1.1", "/1.0"),
-            );
-            let no_colon = "GET /chat/a?name=b HTTP/1.1\r\nHost\r\n\r\n".to_string();
-            for req in [post, http10, no_colon, "hello\r\n\r\n".to_string()] {
-                let head = answer(&hub, req.as_bytes()).await;
+            let no_colon = &b"GET /chat/a?name=b HTTP/1.1\r\nHost\r\n\r\n"[..];
+            for req in [no_colon, b"hello\r\n\r\n", b"GET / HTTP/1.1 x\r\n\r\n"] {
+                let head = answer(&hub, req).await;
+                let req = String::from_utf8_lossy(req);
                 assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{req}");
             }
         }
@@ -903,7 +893,7 @@ mod tests {
                 &[Sends(0, 0x01, b"one"), Sends(0, 0x81, b"two"), Closed(0, 1002)],
             ];
             for case in cases {
-                play(&[&[Join("lobby", "ann", 4096)], case].concat()).await;
+                play(&[Join("lobby", "ann", 4096)]).await.play(case).await;
             }
         }
 
