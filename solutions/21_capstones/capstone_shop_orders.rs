@@ -1,0 +1,1163 @@
+//! # Capstone: an order service that neither oversells nor charges twice
+//!
+//! Roadmap step: **Building for scale** (<https://roadmap.sh/backend>): a shop's checkout
+//! meets every failure at once: two buyers of the last item, a client that retries after a
+//! timeout, a payment provider that is down, a process that dies between two writes. Each
+//! pattern of chapters 11, 15 and 16 answers one of them; here they work together.
+//!
+//! The stages, each building on the last:
+//! 1. `orders`: `POST /orders` (`{"sku":"mug","quantity":2}`) → `place_order`: ONE
+//!    transaction decrements the stock (the schema's `CHECK (stock >= 0)` refuses an
+//!    oversell: 409), inserts the order (`pending_payment`) and its `order.placed` outbox
+//!    row. An unknown product: 422. 201 with the order.
+//! 2. `idempotency`: the same `Idempotency-Key` replays the saved response (with
+//!    `Idempotent-Replayed: true`); another body with that key → 422. The key row is
+//!    written in the order's transaction, so a crash before the response was saved resumes
+//!    that order instead of placing a second one.
+//! 3. `payments`: `pay` charges the provider: up to `MAX_ATTEMPTS` calls, backoff with full
+//!    jitter between them (`sleep`), a `Breaker` that opens after `BREAKER_THRESHOLD`
+//!    failures in a row and lets one trial call through after `COOL_DOWN_MS`. Paid: status
+//!    `paid` and an `order.paid` outbox row, in one transaction. An outage: the order stays
+//!    `pending_payment`.
+//! 4. `outbox`: `relay` publishes the unpublished outbox rows to `queue` in id order, each
+//!    marked after it was published: a crash in between publishes it again.
+//! 5. `inbox`: `consume` (the e-mail service) applies each message once: its id goes into
+//!    `inbox` in the same transaction as the e-mail it causes.
+//! 6. `metrics`: `GET /metrics` renders `COUNTERS` in Prometheus's text format.
+//!
+//! Keys are global here; a service with accounts scopes them per client (OWASP API1).
+//!
+//! Try it: `backlings serve capstone_shop_orders` listens on 127.0.0.1:8081 (or on the port
+//! given as its argument); then
+//! `curl -v http://127.0.0.1:8081/orders -H 'Idempotency-Key: "order-0000000000001"'
+//! -d '{"sku":"mug","quantity":2}'` twice, and `curl http://127.0.0.1:8081/metrics`.
+//!
+//! Standards:
+//! - <https://datatracker.ietf.org/doc/html/draft-ietf-httpapi-idempotency-key-header-07#section-2>
+//! - <https://microservices.io/patterns/data/transactional-outbox.html>
+//! - <https://microservices.io/patterns/communication-style/idempotent-consumer.html>
+//! - <https://learn.microsoft.com/en-us/azure/architecture/patterns/circuit-breaker>
+//! - <https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/>
+//! - <https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format>
+//! - <https://owasp.org/API-Security/editions/2023/en/0xa6-unrestricted-access-to-sensitive-business-flows/>
+//!
+//! The tests at the bottom are the specification: make them pass, do not edit them.
+
+use backend_support::{Clock, OsRandom, RandomSource, SystemClock};
+use http::header::{CONNECTION, CONTENT_TYPE, LOCATION};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, TcpListener};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::{fmt::Write as _, thread, time::Duration};
+
+pub const SCHEMA: &str = "
+    CREATE TABLE products (sku TEXT PRIMARY KEY, price_cents INTEGER NOT NULL,
+        stock INTEGER NOT NULL CHECK (stock >= 0));
+    CREATE TABLE orders (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, quantity INTEGER NOT NULL,
+        total_cents INTEGER NOT NULL, status TEXT NOT NULL);
+    CREATE TABLE outbox (id INTEGER PRIMARY KEY, topic TEXT NOT NULL, payload TEXT NOT NULL,
+        published INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE idempotency_keys (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+        order_id INTEGER NOT NULL, status INTEGER, body TEXT);
+    CREATE TABLE inbox (message_id INTEGER PRIMARY KEY);
+    CREATE TABLE emails (order_id INTEGER NOT NULL, template TEXT NOT NULL);
+    INSERT INTO products VALUES ('mug', 1200, 5), ('poster', 2500, 1);";
+
+pub const MAX_QUANTITY: i64 = 100;
+pub const MAX_BODY: usize = 64 * 1024;
+pub const MAX_ATTEMPTS: u32 = 3;
+pub const BACKOFF_BASE_MS: u64 = 100;
+pub const BACKOFF_CAP_MS: u64 = 2_000;
+pub const BREAKER_THRESHOLD: u32 = 3;
+pub const COOL_DOWN_MS: u64 = 30_000;
+
+/// The counters `GET /metrics` shows, in this order, with their help text.
+pub const COUNTERS: [(&str, &str); 7] = [
+    ("shop_orders_created_total", "Orders placed."),
+    ("shop_idempotent_replays_total", "Saved responses replayed."),
+    (
+        "shop_payment_attempts_total",
+        "Calls to the payment provider.",
+    ),
+    (
+        "shop_payment_failures_total",
+        "Failed calls to the payment provider.",
+    ),
+    (
+        "shop_breaker_rejections_total",
+        "Payments refused by the open breaker.",
+    ),
+    (
+        "shop_events_published_total",
+        "Outbox rows published, again after a crash too.",
+    ),
+    (
+        "shop_events_applied_total",
+        "Messages the consumer applied.",
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Crash {
+    Never,
+    /// In `place_order`, before its commit.
+    BeforeOrderCommit,
+    /// In `post_order`, after the order's commit, before the payment.
+    AfterOrderCommit,
+    /// In `relay`, after publishing the n-th message of this run (from 1), before marking it.
+    AfterPublish(usize),
+    /// In `consume`, after the e-mail, before the commit.
+    BeforeInboxCommit,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    Crashed,
+    Db(rusqlite::Error),
+    Json(serde_json::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Db(e)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Json(e)
+    }
+}
+
+/// The process "dies" here if the test asked for it, once: what is not committed is lost.
+pub fn crash_point(crash: &mut Crash, here: Crash) -> Result<(), Error> {
+    if *crash == here {
+        *crash = Crash::Never;
+        return Err(Error::Crashed);
+    }
+    Ok(())
+}
+
+/// A message on the queue: its id is the outbox row's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: i64,
+    pub topic: String,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breaker {
+    Closed { failures: u32 },
+    Open { until_ms: u64 },
+    HalfOpen,
+}
+
+impl Breaker {
+    /// May a call go through now? An open breaker whose cool-down is over turns half-open.
+    pub fn allow(&mut self, now_ms: u64) -> bool {
+        match *self {
+            Breaker::Open { until_ms } if now_ms < until_ms => false,
+            Breaker::Open { .. } => {
+                *self = Breaker::HalfOpen;
+                true
+            }
+            _ => true,
+        }
+    }
+
+    pub fn record(&mut self, ok: bool, now_ms: u64) {
+        *self = match *self {
+            _ if ok => Breaker::Closed { failures: 0 },
+            Breaker::Closed { failures } if failures + 1 < BREAKER_THRESHOLD => Breaker::Closed {
+                failures: failures + 1,
+            },
+            _ => Breaker::Open {
+                until_ms: now_ms + COOL_DOWN_MS,
+            },
+        };
+    }
+}
+
+/// The provider did not answer (a timeout, a 503): the call may be retried.
+#[derive(Debug)]
+pub struct Unavailable;
+
+/// Charges (order id, cents); the order id is the provider's idempotency key.
+pub type Provider = Box<dyn FnMut(i64, i64) -> Result<(), Unavailable> + Send>;
+
+/// Full jitter: a delay between 0 and `min(cap, base × 2^retry)`, both included.
+pub fn backoff_ms(retry: u32, random: &dyn RandomSource) -> u64 {
+    let ceiling = (BACKOFF_BASE_MS << retry.min(20)).min(BACKOFF_CAP_MS);
+    let mut bytes = [0u8; 8];
+    random.fill(&mut bytes);
+    ((u128::from(u64::from_be_bytes(bytes)) * u128::from(ceiling + 1)) >> 64) as u64
+}
+
+/// The `Idempotency-Key`: one structured-field string of 16 to 64 of `A-Z a-z 0-9 - _`.
+pub fn parse_key(headers: &HeaderMap) -> Option<String> {
+    let mut values = headers.get_all("idempotency-key").iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return None;
+    };
+    let key = value.to_str().ok()?.strip_prefix('"')?.strip_suffix('"')?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    ((16..=64).contains(&key.len()) && key.chars().all(allowed)).then(|| key.to_string())
+}
+
+/// SHA-256 of method, path and body, in hex.
+pub fn fingerprint(req: &Request<Vec<u8>>) -> String {
+    let (method, path) = (req.method().as_str(), req.uri().path());
+    let digest = Sha256::digest([method.as_bytes(), path.as_bytes(), req.body()].join(&b'\n'));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `{"sku": "...", "quantity": 1..=MAX_QUANTITY}`, or `None`.
+pub fn parse_order(body: &[u8]) -> Option<(String, i64)> {
+    let order: Value = serde_json::from_slice(body).ok()?;
+    let quantity = order["quantity"]
+        .as_i64()
+        .filter(|q| (1..=MAX_QUANTITY).contains(q))?;
+    Some((order["sku"].as_str()?.to_string(), quantity))
+}
+
+pub fn problem(status: StatusCode, title: &str) -> Response<Vec<u8>> {
+    let body = json!({ "title": title, "status": status.as_u16() }).to_string();
+    let mut res = Response::new(body.into_bytes());
+    *res.status_mut() = status;
+    let json = "application/problem+json".parse().unwrap();
+    res.headers_mut().insert(CONTENT_TYPE, json);
+    res
+}
+
+/// The response to `POST /orders` for `order_id`, from a status and body saved or fresh.
+pub fn order_response(status: u16, order_id: i64, body: String) -> Response<Vec<u8>> {
+    let mut res = Response::new(body.into_bytes());
+    *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+    let headers = res.headers_mut();
+    headers.insert(CONTENT_TYPE, "application/json".parse().unwrap());
+    headers.insert(LOCATION, format!("/orders/{order_id}").parse().unwrap());
+    res
+}
+
+fn insert_event(tx: &Transaction, topic: &str, order_id: i64) -> rusqlite::Result<usize> {
+    let payload = json!({ "order_id": order_id }).to_string();
+    let sql = "INSERT INTO outbox (topic, payload) VALUES (?1, ?2)";
+    tx.execute(sql, params![topic, payload])
+}
+
+pub struct Shop {
+    pub db: Connection,
+    pub clock: Arc<dyn Clock>,
+    pub random: Box<dyn RandomSource>,
+    pub provider: Provider,
+    /// Waits between payment attempts; tests record the delays and move the clock.
+    pub sleep: Box<dyn FnMut(u64) + Send>,
+    pub breaker: Breaker,
+    pub metrics: BTreeMap<&'static str, u64>,
+    /// The message queue the relay publishes to and the consumer reads from.
+    pub queue: VecDeque<Message>,
+    pub crash: Crash,
+}
+
+impl Shop {
+    pub fn new(clock: Arc<dyn Clock>, random: Box<dyn RandomSource>, provider: Provider) -> Self {
+        let db = Connection::open_in_memory().expect("SQLite in memory");
+        db.execute_batch(SCHEMA).expect("the schema");
+        let sleep = Box::new(|ms| thread::sleep(Duration::from_millis(ms)));
+        let (breaker, metrics) = (Breaker::Closed { failures: 0 }, BTreeMap::new());
+        let (queue, crash) = (VecDeque::new(), Crash::Never);
+        #[rustfmt::skip]
+        return Shop { db, clock, random, provider, sleep, breaker, metrics, queue, crash };
+    }
+
+    pub fn count(&mut self, counter: &'static str) {
+        *self.metrics.entry(counter).or_default() += 1;
+    }
+
+    pub fn handle(&mut self, req: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+        let result = match (req.method(), req.uri().path()) {
+            (&Method::POST, "/orders") => self.post_order(req),
+            (&Method::GET, "/metrics") => {
+                let mut res = Response::new(self.render_metrics().into_bytes());
+                let text = "text/plain; version=0.0.4; charset=utf-8".parse().unwrap();
+                res.headers_mut().insert(CONTENT_TYPE, text);
+                Ok(res)
+            }
+            (_, "/orders" | "/metrics") => Ok(problem(StatusCode::METHOD_NOT_ALLOWED, "")),
+            _ => Ok(problem(StatusCode::NOT_FOUND, "Not Found")),
+        };
+        // A crash: the client gets no answer it can trust, and may retry.
+        result.unwrap_or_else(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "Try again"))
+    }
+
+    fn post_order(&mut self, req: &Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Error> {
+        let Some(key) = parse_key(req.headers()) else {
+            let title = "Idempotency-Key is missing or malformed";
+            return Ok(problem(StatusCode::BAD_REQUEST, title));
+        };
+        let fingerprint = fingerprint(req);
+        let sql = "SELECT fingerprint, order_id, status, body FROM idempotency_keys WHERE key = ?1";
+        let row = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        let seen: Option<(String, i64, Option<u16>, Option<String>)> =
+            self.db.query_row(sql, [&key], row).optional()?;
+        let order_id = match seen {
+            Some((seen, ..)) if seen != fingerprint => {
+                let title = "Idempotency-Key was used for another request";
+                return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, title));
+            }
+            Some((_, order_id, Some(status), Some(body))) => {
+                self.count("shop_idempotent_replays_total");
+                let mut res = order_response(status, order_id, body);
+                let replayed = "true".parse().unwrap();
+                res.headers_mut().insert("idempotent-replayed", replayed);
+                return Ok(res);
+            }
+            Some((_, order_id, ..)) => order_id, // crashed before the response was saved
+            None => {
+                let Some((sku, quantity)) = parse_order(req.body()) else {
+                    let title = "Expected {\"sku\": string, \"quantity\": 1..=100}";
+                    return Ok(problem(StatusCode::BAD_REQUEST, title));
+                };
+                match self.place_order(&key, &fingerprint, &sku, quantity)? {
+                    Ok(order_id) => order_id,
+                    Err(refused) => return Ok(refused),
+                }
+            }
+        };
+        crash_point(&mut self.crash, Crash::AfterOrderCommit)?;
+        self.pay(order_id)?;
+        let sql = "SELECT json_object('id', id, 'sku', sku, 'quantity', quantity,
+            'total_cents', total_cents, 'status', status) FROM orders WHERE id = ?1";
+        let body: String = self.db.query_row(sql, [order_id], |r| r.get(0))?;
+        let sql = "UPDATE idempotency_keys SET status = 201, body = ?2 WHERE key = ?1";
+        self.db.execute(sql, params![key, body])?;
+        Ok(order_response(201, order_id, body))
+    }
+
+    /// The order's id, or the response that refuses it.
+    fn place_order(
+        &mut self,
+        key: &str,
+        fingerprint: &str,
+        sku: &str,
+        quantity: i64,
+    ) -> Result<Result<i64, Response<Vec<u8>>>, Error> {
+        let tx = self.db.transaction()?;
+        let sql = "SELECT price_cents FROM products WHERE sku = ?1";
+        let price: Option<i64> = tx.query_row(sql, [sku], |r| r.get(0)).optional()?;
+        let Some(price) = price else {
+            let title = "Unknown product";
+            return Ok(Err(problem(StatusCode::UNPROCESSABLE_ENTITY, title)));
+        };
+        let sql = "UPDATE products SET stock = stock - ?2 WHERE sku = ?1";
+        match tx.execute(sql, params![sku, quantity]) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                return Ok(Err(problem(StatusCode::CONFLICT, "Not enough stock")));
+            }
+            decremented => decremented?,
+        };
+        let sql = "INSERT INTO orders (sku, quantity, total_cents, status)
+            VALUES (?1, ?2, ?3, 'pending_payment')";
+        tx.execute(sql, params![sku, quantity, price * quantity])?;
+        let order_id = tx.last_insert_rowid();
+        insert_event(&tx, "order.placed", order_id)?;
+        let sql = "INSERT INTO idempotency_keys (key, fingerprint, order_id) VALUES (?1, ?2, ?3)";
+        tx.execute(sql, params![key, fingerprint, order_id])?;
+        crash_point(&mut self.crash, Crash::BeforeOrderCommit)?;
+        tx.commit()?;
+        self.count("shop_orders_created_total");
+        Ok(Ok(order_id))
+    }
+
+    /// Charges a `pending_payment` order; if paid: `paid` and `order.paid`, together.
+    fn pay(&mut self, order_id: i64) -> Result<(), Error> {
+        let sql = "SELECT status, total_cents FROM orders WHERE id = ?1";
+        let (status, cents): (String, i64) = self
+            .db
+            .query_row(sql, [order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if status != "pending_payment" || !self.charge(order_id, cents) {
+            return Ok(());
+        }
+        let tx = self.db.transaction()?;
+        tx.execute(
+            "UPDATE orders SET status = 'paid' WHERE id = ?1",
+            [order_id],
+        )?;
+        insert_event(&tx, "order.paid", order_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether the provider took the payment.
+    fn charge(&mut self, order_id: i64, cents: i64) -> bool {
+        for retry in 0..MAX_ATTEMPTS {
+            if !self.breaker.allow(self.clock.now_unix_ms()) {
+                self.count("shop_breaker_rejections_total");
+                return false;
+            }
+            self.count("shop_payment_attempts_total");
+            let ok = (self.provider)(order_id, cents).is_ok();
+            self.breaker.record(ok, self.clock.now_unix_ms());
+            if ok {
+                return true;
+            }
+            self.count("shop_payment_failures_total");
+            if retry + 1 == MAX_ATTEMPTS || matches!(self.breaker, Breaker::Open { .. }) {
+                break;
+            }
+            (self.sleep)(backoff_ms(retry, &*self.random));
+        }
+        false
+    }
+
+    /// Publishes the unpublished outbox rows in order; how many it published.
+    pub fn relay(&mut self) -> Result<usize, Error> {
+        let sql = "SELECT id, topic, payload FROM outbox WHERE published = 0 ORDER BY id";
+        let mut stmt = self.db.prepare(sql)?;
+        let rows = stmt.query_map([], |r| {
+            let (id, topic, payload) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            Ok(Message { id, topic, payload })
+        })?;
+        let unpublished = rows.collect::<Result<Vec<_>, _>>()?;
+        drop(stmt);
+        for (n, message) in unpublished.iter().enumerate() {
+            self.queue.push_back(message.clone());
+            self.count("shop_events_published_total");
+            crash_point(&mut self.crash, Crash::AfterPublish(n + 1))?;
+            let sql = "UPDATE outbox SET published = 1 WHERE id = ?1";
+            self.db.execute(sql, [message.id])?;
+        }
+        Ok(unpublished.len())
+    }
+
+    /// The e-mail service: `order.placed` → `order_received`, `order.paid` →
+    /// `payment_confirmed`. Whether the message was applied (not a duplicate).
+    pub fn consume(&mut self, message: &Message) -> Result<bool, Error> {
+        let tx = self.db.transaction()?;
+        let sql = "INSERT OR IGNORE INTO inbox (message_id) VALUES (?1)";
+        if tx.execute(sql, [message.id])? == 0 {
+            return Ok(false);
+        }
+        let event: Value = serde_json::from_str(&message.payload)?;
+        let template = match message.topic.as_str() {
+            "order.placed" => "order_received",
+            _ => "payment_confirmed",
+        };
+        let sql = "INSERT INTO emails (order_id, template) VALUES (?1, ?2)";
+        tx.execute(sql, params![event["order_id"].as_i64(), template])?;
+        crash_point(&mut self.crash, Crash::BeforeInboxCommit)?;
+        tx.commit()?;
+        self.count("shop_events_applied_total");
+        Ok(true)
+    }
+
+    /// Relays, then consumes the queue; a message leaves it once consumed (acked).
+    pub fn pump(&mut self) -> Result<(), Error> {
+        self.relay()?;
+        while let Some(message) = self.queue.front().cloned() {
+            self.consume(&message)?;
+            self.queue.pop_front();
+        }
+        Ok(())
+    }
+
+    pub fn render_metrics(&self) -> String {
+        let mut text = String::new();
+        for (name, help) in COUNTERS {
+            let value = self.metrics.get(name).copied().unwrap_or(0);
+            let _ = write!(
+                text,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+            );
+        }
+        text
+    }
+}
+
+fn invalid(why: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, why)
+}
+
+/// One HTTP/1.1 request off `conn`; `Ok(None)` at the end of the connection.
+pub fn read_request(conn: &mut impl BufRead) -> io::Result<Option<Request<Vec<u8>>>> {
+    let mut line = String::new();
+    // A line, without its CRLF; `None` at the end of the input.
+    let mut next_line = |line: &mut String| {
+        line.clear();
+        match conn.by_ref().take(8 * 1024).read_line(line)? {
+            0 => Ok(None),
+            _ if !line.ends_with('\n') => Err(invalid("line cut short or too long")),
+            _ => Ok(Some(line.trim_end_matches(['\r', '\n']).to_string())),
+        }
+    };
+    let Some(start) = next_line(&mut line)? else {
+        return Ok(None);
+    };
+    let mut words = start.split(' ');
+    let (Some(method), Some(target), Some("HTTP/1.1"), None) =
+        (words.next(), words.next(), words.next(), words.next())
+    else {
+        return Err(invalid("bad request line"));
+    };
+    let mut req = Request::builder().method(method).uri(target);
+    let mut length = 0;
+    loop {
+        let header = next_line(&mut line)?.ok_or(invalid("headers cut short"))?;
+        if header.is_empty() {
+            break;
+        }
+        let (name, value) = header.split_once(':').ok_or(invalid("bad header"))?;
+        if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Err(invalid("no chunked bodies here"));
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse().map_err(|_| invalid("bad length"))?;
+        }
+        req = req.header(name, value.trim());
+    }
+    if length > MAX_BODY {
+        return Err(invalid("body too large"));
+    }
+    let mut body = vec![0; length];
+    conn.read_exact(&mut body)?;
+    req.body(body).map(Some).map_err(|_| invalid("bad request"))
+}
+
+pub fn write_response(conn: &mut impl Write, res: &Response<Vec<u8>>) -> io::Result<()> {
+    let status = res.status();
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        status.as_str(),
+        status.canonical_reason().unwrap_or("")
+    );
+    for (name, value) in res.headers() {
+        let _ = write!(
+            head,
+            "{name}: {}\r\n",
+            String::from_utf8_lossy(value.as_bytes())
+        );
+    }
+    let _ = write!(head, "content-length: {}\r\n\r\n", res.body().len());
+    conn.write_all(&[head.as_bytes(), res.body()].concat())?;
+    conn.flush()
+}
+
+fn lock(shop: &Mutex<Shop>) -> MutexGuard<'_, Shop> {
+    shop.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Answers the requests of one connection until it ends or asks to close.
+pub fn serve(conn: impl Read + Write, shop: &Mutex<Shop>) -> io::Result<()> {
+    let mut conn = BufReader::new(conn);
+    loop {
+        let req = match read_request(&mut conn) {
+            Ok(Some(req)) => req,
+            Ok(None) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                let mut res = problem(StatusCode::BAD_REQUEST, &e.to_string());
+                res.headers_mut()
+                    .insert(CONNECTION, "close".parse().unwrap());
+                return write_response(conn.get_mut(), &res);
+            }
+            Err(e) => return Err(e),
+        };
+        let res = lock(shop).handle(&req);
+        write_response(conn.get_mut(), &res)?;
+        if req.headers().get(CONNECTION).is_some_and(|v| v == "close") {
+            return Ok(());
+        }
+    }
+}
+
+/// Serves each connection of `listener` on a thread of its own, all on one shop.
+pub fn accept_loop(listener: TcpListener, shop: Arc<Mutex<Shop>>) {
+    for conn in listener.incoming().flatten() {
+        let shop = Arc::clone(&shop);
+        thread::spawn(move || serve(conn, &shop));
+    }
+}
+
+fn main() -> io::Result<()> {
+    let port = std::env::args()
+        .nth(1)
+        .map_or(Ok(8081), |port| port.parse());
+    let port: u16 = port.expect("usage: capstone_shop_orders [PORT]");
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+    println!("Listening on {}", listener.local_addr()?);
+    io::stdout().flush()?;
+    let approve_all: Provider = Box::new(|_, _| Ok(()));
+    let shop = Shop::new(Arc::new(SystemClock), Box::new(OsRandom), approve_all);
+    let shop = Arc::new(Mutex::new(shop));
+    let relay = Arc::clone(&shop);
+    thread::spawn(move || loop {
+        thread::sleep(Duration::from_secs(1)); // the relay and the consumer poll
+        let _ = lock(&relay).pump();
+    });
+    accept_loop(listener, shop);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backend_support::{FixedRandom, ManualClock, ScriptedStream};
+    use std::net::{SocketAddr, TcpStream};
+
+    /// The fake provider: fails the next `failures` calls (`u32::MAX`: down); records the
+    /// order ids charged and the backoff delays slept.
+    #[derive(Default)]
+    struct Fake {
+        failures: u32,
+        calls: Vec<i64>,
+        sleeps: Vec<u64>,
+    }
+
+    type Shared = Arc<Mutex<Fake>>;
+
+    /// A shop on a `ManualClock`; its random bytes are 0x80 00…: jitter halves the ceiling.
+    fn shop() -> (Shop, Shared, Arc<ManualClock>) {
+        let (fake, clock) = (
+            Shared::default(),
+            Arc::new(ManualClock::new(1_700_000_000_000)),
+        );
+        let calls = fake.clone();
+        let provider: Provider = Box::new(move |order_id, _| {
+            let mut fake = calls.lock().unwrap();
+            fake.calls.push(order_id);
+            match fake.failures {
+                0 => Ok(()),
+                u32::MAX => Err(Unavailable),
+                _ => {
+                    fake.failures -= 1;
+                    Err(Unavailable)
+                }
+            }
+        });
+        let random = Box::new(FixedRandom::new([0x80, 0, 0, 0, 0, 0, 0, 0]));
+        let mut shop = Shop::new(clock.clone(), random, provider);
+        let (sleeps, time) = (fake.clone(), clock.clone());
+        shop.sleep = Box::new(move |ms| {
+            sleeps.lock().unwrap().sleeps.push(ms);
+            time.advance(Duration::from_millis(ms));
+        });
+        (shop, fake, clock)
+    }
+
+    fn post(key: &str, body: &str) -> Request<Vec<u8>> {
+        let req = Request::post("/orders").header("idempotency-key", format!("\"{key}\""));
+        req.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    const MUG2: &str = r#"{"sku":"mug","quantity":2}"#;
+    const MUG1: &str = r#"{"sku":"mug","quantity":1}"#;
+    const POSTER: &str = r#"{"sku":"poster","quantity":1}"#;
+    const KEY: &str = "order-0000000000001";
+
+    /// Status and JSON body of the response to `req`.
+    fn call(shop: &mut Shop, req: Request<Vec<u8>>) -> (u16, Value) {
+        let res = shop.handle(&req);
+        let body = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
+        (res.status().as_u16(), body)
+    }
+
+    fn order(id: i64, sku: &str, quantity: i64, total: i64, status: &str) -> Value {
+        json!({"id": id, "sku": sku, "quantity": quantity, "total_cents": total, "status": status})
+    }
+
+    fn rows(shop: &Shop, sql: &str) -> Vec<String> {
+        let mut stmt = shop.db.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    fn stock(shop: &Shop) -> Vec<String> {
+        rows(
+            shop,
+            "SELECT sku || '=' || stock FROM products ORDER BY sku",
+        )
+    }
+
+    fn orders(shop: &Shop) -> Vec<String> {
+        rows(
+            shop,
+            "SELECT id || ' ' || sku || ' ' || status FROM orders ORDER BY id",
+        )
+    }
+
+    fn outbox(shop: &Shop) -> Vec<String> {
+        rows(
+            shop,
+            "SELECT id || ' ' || topic || ' ' || payload || ' ' || published FROM outbox",
+        )
+    }
+
+    fn emails(shop: &Shop) -> Vec<String> {
+        rows(
+            shop,
+            "SELECT order_id || ' ' || template FROM emails ORDER BY rowid",
+        )
+    }
+
+    /// Serves `shop` on 127.0.0.1 (a free port) and connects a client.
+    fn tcp(shop: Shop) -> BufReader<TcpStream> {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        thread::spawn(move || accept_loop(listener, Arc::new(Mutex::new(shop))));
+        let conn = TcpStream::connect(addr).unwrap();
+        // A server that does not answer fails the test instead of hanging it.
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        BufReader::new(conn)
+    }
+
+    /// Sends `raw`, reads one response: its head (status line and headers) and body.
+    fn exchange(conn: &mut BufReader<TcpStream>, raw: &str) -> (String, String) {
+        conn.get_mut().write_all(raw.as_bytes()).unwrap();
+        let (mut head, mut length) = (String::new(), 0);
+        loop {
+            let mut line = String::new();
+            conn.read_line(&mut line).expect("a response within 5 s");
+            if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = n.trim().parse().unwrap();
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let mut body = vec![0; length];
+        conn.read_exact(&mut body).unwrap();
+        (head, String::from_utf8(body).unwrap())
+    }
+
+    fn raw_post(key: &str, body: &str) -> String {
+        let len = body.len();
+        format!("POST /orders HTTP/1.1\r\nHost: shop\r\nIdempotency-Key: \"{key}\"\r\nContent-Length: {len}\r\n\r\n{body}")
+    }
+
+    mod orders {
+        use super::*;
+
+        #[test]
+        fn an_order_takes_its_stock_and_writes_its_event_in_one_go() {
+            let (mut shop, _, _) = shop();
+            let res = shop.handle(&post(KEY, MUG2));
+            assert_eq!(res.status(), 201);
+            assert_eq!(res.headers()[LOCATION], "/orders/1");
+            assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
+            let body: Value = serde_json::from_slice(res.body()).unwrap();
+            let want = json!({"id": 1, "sku": "mug", "quantity": 2, "total_cents": 2400});
+            for field in ["id", "sku", "quantity", "total_cents"] {
+                assert_eq!(body[field], want[field], "{field} in {body}");
+            }
+            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+            assert_eq!(outbox(&shop)[0], r#"1 order.placed {"order_id":1} 0"#);
+        }
+
+        #[test]
+        fn overselling_is_impossible_and_refusals_change_nothing() {
+            let (mut shop, _, _) = shop();
+            let poster = POSTER;
+            assert_eq!(call(&mut shop, post("poster-000000000001", poster)).0, 201);
+            #[rustfmt::skip]
+            let refused = [
+                (poster, 409), (r#"{"sku":"mug","quantity":6}"#, 409),
+                (r#"{"sku":"hat","quantity":1}"#, 422), (r#"{"sku":"mug","quantity":0}"#, 400),
+                (r#"{"sku":"mug","quantity":101}"#, 400), (r#"{"sku":"mug","quantity":"2"}"#, 400),
+                (r#"{"quantity":1}"#, 400), ("sku=mug", 400),
+            ];
+            for (n, (body, status)) in refused.into_iter().enumerate() {
+                let (got, problem) = call(&mut shop, post(&format!("refused-{n:012}"), body));
+                assert_eq!(
+                    (got, problem["status"].as_u64()),
+                    (status, Some(status as u64)),
+                    "{body}"
+                );
+            }
+            assert_eq!(
+                stock(&shop),
+                ["mug=5", "poster=0"],
+                "no oversell, no change"
+            );
+            assert_eq!(orders(&shop).len(), 1);
+            let placed = "SELECT payload FROM outbox WHERE topic = 'order.placed'";
+            assert_eq!(rows(&shop, placed), [r#"{"order_id":1}"#]);
+            assert_eq!(
+                rows(&shop, "SELECT key FROM idempotency_keys"),
+                ["poster-000000000001"]
+            );
+        }
+
+        #[test]
+        fn a_crash_before_the_commit_leaves_no_trace() {
+            let (mut shop, _, _) = shop();
+            shop.crash = Crash::BeforeOrderCommit;
+            assert_eq!(call(&mut shop, post(KEY, MUG2)).0, 500);
+            assert_eq!(stock(&shop), ["mug=5", "poster=1"], "the stock is back");
+            assert!(
+                orders(&shop).is_empty() && outbox(&shop).is_empty(),
+                "both or neither"
+            );
+            assert_eq!(
+                call(&mut shop, post(KEY, MUG2)).0,
+                201,
+                "the retry goes through"
+            );
+            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+        }
+
+        #[test]
+        fn http_requests_one_byte_at_a_time_and_over_tcp() {
+            let (shop, _, _) = shop();
+            let shop = Mutex::new(shop);
+            let script = format!("{}GET /nope HTTP/1.1\r\n\r\n", raw_post(KEY, MUG2));
+            let mut conn = ScriptedStream::new(script);
+            serve(&mut conn, &shop).unwrap();
+            let written = String::from_utf8_lossy(conn.written()).into_owned();
+            assert!(written.starts_with("HTTP/1.1 201 Created\r\n"), "{written}");
+            assert!(written.contains("location: /orders/1\r\n"), "{written}");
+            assert!(
+                written.contains("HTTP/1.1 404 Not Found\r\n"),
+                "keep-alive: {written}"
+            );
+            let mut conn =
+                ScriptedStream::new("POST /orders HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+            serve(&mut conn, &shop).unwrap();
+            let written = String::from_utf8_lossy(conn.written()).into_owned();
+            assert!(
+                written.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+                "{written}"
+            );
+            assert_eq!(
+                written.matches("HTTP/1.1").count(),
+                1,
+                "then the connection closes"
+            );
+
+            let mut conn = tcp(shop.into_inner().unwrap());
+            let (head, body) = exchange(&mut conn, &raw_post("order-0000000000002", MUG2));
+            assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
+            assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["id"], 2);
+            let (head, _) = exchange(&mut conn, "DELETE /orders HTTP/1.1\r\n\r\n");
+            assert!(
+                head.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"),
+                "{head}"
+            );
+        }
+    }
+
+    mod idempotency {
+        use super::*;
+
+        #[test]
+        fn the_same_key_replays_the_saved_response() {
+            let (mut shop, _, _) = shop();
+            let first = shop.handle(&post(KEY, MUG2));
+            let again = shop.handle(&post(KEY, MUG2));
+            assert_eq!(
+                (again.status(), again.body()),
+                (first.status(), first.body())
+            );
+            assert_eq!(again.headers()[LOCATION], "/orders/1");
+            assert_eq!(again.headers()["idempotent-replayed"], "true");
+            assert!(first.headers().get("idempotent-replayed").is_none());
+            assert_eq!(
+                stock(&shop),
+                ["mug=3", "poster=1"],
+                "the stock is taken once"
+            );
+            assert_eq!(orders(&shop).len(), 1);
+            let other = call(&mut shop, post("order-0000000000002", MUG2)).1;
+            assert_eq!(other["id"], 2, "another key is another order");
+        }
+
+        #[test]
+        fn the_same_key_with_another_request_is_refused() {
+            let (mut shop, _, _) = shop();
+            call(&mut shop, post(KEY, MUG2));
+            let (status, problem) = call(&mut shop, post(KEY, r#"{"sku":"mug","quantity":3}"#));
+            assert_eq!((status, problem["status"].clone()), (422, json!(422)));
+            assert_eq!(
+                call(&mut shop, post(KEY, MUG2)).1["id"],
+                1,
+                "the key still replays"
+            );
+            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+        }
+
+        #[test]
+        fn a_key_is_required_and_well_formed() {
+            let (mut shop, _, _) = shop();
+            let mut no_key = post(KEY, MUG2);
+            no_key.headers_mut().remove("idempotency-key");
+            let mut two = post(KEY, MUG2);
+            two.headers_mut().append(
+                "idempotency-key",
+                "\"order-0000000000002\"".parse().unwrap(),
+            );
+            let mut bare = post(KEY, MUG2);
+            bare.headers_mut()
+                .insert("idempotency-key", KEY.parse().unwrap());
+            for req in [
+                no_key,
+                two,
+                bare,
+                post("short", MUG2),
+                post("order 000000000001", MUG2),
+            ] {
+                assert_eq!(call(&mut shop, req).0, 400);
+            }
+            assert_eq!(stock(&shop), ["mug=5", "poster=1"]);
+        }
+
+        #[test]
+        fn a_crash_after_the_commit_resumes_the_same_order() {
+            let (mut shop, _, _) = shop();
+            shop.crash = Crash::AfterOrderCommit;
+            assert_eq!(call(&mut shop, post(KEY, MUG2)).0, 500);
+            let (status, body) = call(&mut shop, post(KEY, MUG2));
+            assert_eq!(
+                (status, body["id"].clone()),
+                (201, json!(1)),
+                "not a second order"
+            );
+            assert_eq!(orders(&shop).len(), 1);
+            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+        }
+    }
+
+    mod payments {
+        use super::*;
+
+        #[test]
+        fn an_order_is_paid_and_charged_once() {
+            let (mut shop, fake, _) = shop();
+            assert_eq!(
+                call(&mut shop, post(KEY, MUG2)),
+                (201, order(1, "mug", 2, 2400, "paid"))
+            );
+            call(&mut shop, post(KEY, MUG2));
+            assert_eq!(fake.lock().unwrap().calls, [1], "a replay charges nothing");
+            let events = [
+                r#"1 order.placed {"order_id":1} 0"#,
+                r#"2 order.paid {"order_id":1} 0"#,
+            ];
+            assert_eq!(outbox(&shop), events);
+        }
+
+        #[test]
+        fn failed_calls_are_retried_after_a_jittered_backoff() {
+            let (mut shop, fake, _) = shop();
+            fake.lock().unwrap().failures = 2;
+            assert_eq!(call(&mut shop, post(KEY, MUG2)).1["status"], "paid");
+            let fake = fake.lock().unwrap();
+            assert_eq!(fake.calls, [1, 1, 1]);
+            assert_eq!(
+                fake.sleeps,
+                [50, 100],
+                "half of 100 and 200 ms: full jitter"
+            );
+        }
+
+        #[test]
+        fn an_outage_opens_the_breaker_and_orders_wait_for_payment() {
+            let (mut shop, fake, clock) = shop();
+            fake.lock().unwrap().failures = u32::MAX;
+            let pending = order(1, "mug", 2, 2400, "pending_payment");
+            assert_eq!(call(&mut shop, post(KEY, MUG2)), (201, pending.clone()));
+            assert_eq!(fake.lock().unwrap().calls, [1, 1, 1]);
+            let (status, body) = call(&mut shop, post("order-0000000000002", MUG1));
+            assert_eq!((status, &body["status"]), (201, &json!("pending_payment")));
+            assert_eq!(
+                fake.lock().unwrap().calls.len(),
+                3,
+                "open: the provider is spared"
+            );
+            clock.advance(Duration::from_millis(COOL_DOWN_MS - 1));
+            call(&mut shop, post("order-0000000000003", MUG1));
+            assert_eq!(fake.lock().unwrap().calls.len(), 3, "still cooling down");
+            clock.advance(Duration::from_millis(1));
+            call(&mut shop, post("order-0000000000004", POSTER));
+            assert_eq!(
+                fake.lock().unwrap().calls,
+                [1, 1, 1, 4],
+                "one trial call, failed"
+            );
+            assert_eq!(fake.lock().unwrap().sleeps, [50, 100], "no retry once open");
+            fake.lock().unwrap().failures = 0;
+            call(&mut shop, post("order-0000000000005", MUG1));
+            assert_eq!(fake.lock().unwrap().calls.len(), 4, "open again");
+            clock.advance(Duration::from_millis(COOL_DOWN_MS));
+            let restock = "UPDATE products SET stock = 1 WHERE sku = 'mug'";
+            shop.db.execute(restock, []).unwrap();
+            let (_, body) = call(&mut shop, post("order-0000000000006", MUG1));
+            assert_eq!(body["status"], "paid", "closed again");
+            assert_eq!(
+                call(&mut shop, post(KEY, MUG2)),
+                (201, pending),
+                "replayed as it was"
+            );
+            let waiting = rows(
+                &shop,
+                "SELECT id || '' FROM orders WHERE status = 'pending_payment'",
+            );
+            assert_eq!(waiting, ["1", "2", "3", "4", "5"]);
+            assert_eq!(stock(&shop), ["mug=0", "poster=0"]);
+        }
+
+        #[test]
+        fn a_crash_before_the_payment_charges_once_on_the_retry() {
+            let (mut shop, fake, _) = shop();
+            shop.crash = Crash::AfterOrderCommit;
+            call(&mut shop, post(KEY, MUG2));
+            assert!(fake.lock().unwrap().calls.is_empty());
+            assert_eq!(
+                call(&mut shop, post(KEY, MUG2)),
+                (201, order(1, "mug", 2, 2400, "paid"))
+            );
+            call(&mut shop, post(KEY, MUG2));
+            assert_eq!(fake.lock().unwrap().calls, [1]);
+        }
+    }
+
+    /// Two paid orders: outbox rows 1 and 3 are `order.placed`, 2 and 4 `order.paid`.
+    fn two_orders() -> Shop {
+        let (mut shop, _, _) = shop();
+        call(&mut shop, post(KEY, MUG2));
+        call(&mut shop, post("order-0000000000002", POSTER));
+        shop
+    }
+
+    fn ids(queue: &VecDeque<Message>) -> Vec<i64> {
+        queue.iter().map(|m| m.id).collect()
+    }
+
+    mod outbox {
+        use super::*;
+
+        #[test]
+        fn the_relay_publishes_in_order_and_marks_what_it_published() {
+            let mut shop = two_orders();
+            assert_eq!(shop.relay().unwrap(), 4);
+            assert_eq!(ids(&shop.queue), [1, 2, 3, 4]);
+            let third = Message {
+                id: 3,
+                topic: "order.placed".into(),
+                payload: r#"{"order_id":2}"#.into(),
+            };
+            assert_eq!(shop.queue[2], third);
+            assert_eq!(shop.relay().unwrap(), 0, "nothing left");
+            assert!(
+                outbox(&shop).iter().all(|row| row.ends_with(" 1")),
+                "{:?}",
+                outbox(&shop)
+            );
+        }
+
+        #[test]
+        fn a_crash_between_publish_and_mark_publishes_again() {
+            let mut shop = two_orders();
+            shop.crash = Crash::AfterPublish(2);
+            assert!(matches!(shop.relay(), Err(Error::Crashed)));
+            assert_eq!(ids(&shop.queue), [1, 2]);
+            assert_eq!(shop.relay().unwrap(), 3, "2 was not marked");
+            assert_eq!(ids(&shop.queue), [1, 2, 2, 3, 4], "at least once");
+        }
+    }
+
+    mod inbox {
+        use super::*;
+
+        #[test]
+        fn each_message_is_applied_once() {
+            let mut shop = two_orders();
+            shop.crash = Crash::AfterPublish(2);
+            let _ = shop.relay();
+            shop.relay().unwrap();
+            let queue: Vec<Message> = shop.queue.drain(..).collect();
+            let applied: Vec<bool> = queue.iter().map(|m| shop.consume(m).unwrap()).collect();
+            assert_eq!(applied, [true, true, false, true, true]);
+            #[rustfmt::skip]
+            let want = ["1 order_received", "1 payment_confirmed", "2 order_received", "2 payment_confirmed"];
+            assert_eq!(emails(&shop), want);
+            assert!(!shop.consume(&queue[0]).unwrap(), "a late redelivery");
+            assert_eq!(rows(&shop, "SELECT message_id || '' FROM inbox").len(), 4);
+        }
+
+        #[test]
+        fn crashes_and_retries_everywhere_still_send_one_confirmation() {
+            let (mut shop, _, _) = shop();
+            shop.crash = Crash::AfterOrderCommit;
+            call(&mut shop, post(KEY, MUG2));
+            call(&mut shop, post(KEY, MUG2));
+            shop.crash = Crash::AfterPublish(1);
+            assert!(shop.pump().is_err());
+            shop.crash = Crash::BeforeInboxCommit;
+            assert!(shop.pump().is_err());
+            assert!(emails(&shop).is_empty(), "rolled back with its inbox row");
+            shop.pump().unwrap();
+            call(&mut shop, post(KEY, MUG2));
+            shop.pump().unwrap();
+            assert_eq!(emails(&shop), ["1 order_received", "1 payment_confirmed"]);
+            assert!(shop.queue.is_empty());
+        }
+    }
+
+    mod metrics {
+        use super::*;
+
+        fn text(values: [u64; 7]) -> String {
+            let counters = COUNTERS.iter().zip(values);
+            let each = counters.map(|((name, help), v)| {
+                format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}\n")
+            });
+            each.collect()
+        }
+
+        #[test]
+        fn counters_in_the_prometheus_text_format() {
+            let (mut shop, fake, _) = shop();
+            let res = shop.handle(&Request::get("/metrics").body(vec![]).unwrap());
+            assert_eq!(
+                res.headers()[CONTENT_TYPE],
+                "text/plain; version=0.0.4; charset=utf-8"
+            );
+            assert_eq!(String::from_utf8_lossy(res.body()), text([0; 7]));
+            fake.lock().unwrap().failures = 1;
+            call(&mut shop, post(KEY, MUG2));
+            call(&mut shop, post(KEY, MUG2));
+            fake.lock().unwrap().failures = u32::MAX;
+            call(&mut shop, post("order-0000000000002", MUG1));
+            call(&mut shop, post("order-0000000000003", MUG1));
+            shop.crash = Crash::AfterPublish(1);
+            let _ = shop.pump();
+            shop.pump().unwrap();
+            assert_eq!(shop.render_metrics(), text([3, 1, 5, 4, 1, 5, 4]));
+        }
+
+        #[test]
+        fn metrics_over_tcp_after_a_replayed_order() {
+            let (shop, _, _) = shop();
+            let mut conn = tcp(shop);
+            for _ in 0..2 {
+                let (head, _) = exchange(&mut conn, &raw_post(KEY, MUG2));
+                assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
+            }
+            let (head, body) = exchange(
+                &mut conn,
+                "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n",
+            );
+            assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+            assert_eq!(body, text([1, 1, 1, 0, 0, 0, 0]));
+            let mut rest = String::new();
+            assert_eq!(conn.read_line(&mut rest).unwrap(), 0, "closed as asked");
+        }
+    }
+}
