@@ -77,29 +77,15 @@ pub const BREAKER_THRESHOLD: u32 = 3;
 pub const COOL_DOWN_MS: u64 = 30_000;
 
 /// The counters `GET /metrics` shows, in this order, with their help text.
+#[rustfmt::skip]
 pub const COUNTERS: [(&str, &str); 7] = [
     ("shop_orders_created_total", "Orders placed."),
     ("shop_idempotent_replays_total", "Saved responses replayed."),
-    (
-        "shop_payment_attempts_total",
-        "Calls to the payment provider.",
-    ),
-    (
-        "shop_payment_failures_total",
-        "Failed calls to the payment provider.",
-    ),
-    (
-        "shop_breaker_rejections_total",
-        "Payments refused by the open breaker.",
-    ),
-    (
-        "shop_events_published_total",
-        "Outbox rows published, again after a crash too.",
-    ),
-    (
-        "shop_events_applied_total",
-        "Messages the consumer applied.",
-    ),
+    ("shop_payment_attempts_total", "Calls to the payment provider."),
+    ("shop_payment_failures_total", "Failed calls to the payment provider."),
+    ("shop_breaker_rejections_total", "Payments refused by the open breaker."),
+    ("shop_events_published_total", "Outbox rows published, again after a crash too."),
+    ("shop_events_applied_total", "Messages the consumer applied."),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,12 +318,17 @@ impl Shop {
         };
         crash_point(&mut self.crash, Crash::AfterOrderCommit)?;
         self.pay(order_id)?;
-        let sql = "SELECT json_object('id', id, 'sku', sku, 'quantity', quantity,
-            'total_cents', total_cents, 'status', status) FROM orders WHERE id = ?1";
-        let body: String = self.db.query_row(sql, [order_id], |r| r.get(0))?;
+        let body = self.order_json(order_id)?;
         let sql = "UPDATE idempotency_keys SET status = 201, body = ?2 WHERE key = ?1";
         self.db.execute(sql, params![key, body])?;
         Ok(order_response(201, order_id, body))
+    }
+
+    /// The order as JSON, as `POST /orders` answers it.
+    pub fn order_json(&self, order_id: i64) -> rusqlite::Result<String> {
+        let sql = "SELECT json_object('id', id, 'sku', sku, 'quantity', quantity,
+            'total_cents', total_cents, 'status', status) FROM orders WHERE id = ?1";
+        self.db.query_row(sql, [order_id], |r| r.get(0))
     }
 
     /// The order's id, or the response that refuses it.
@@ -387,10 +378,8 @@ impl Shop {
             return Ok(());
         }
         let tx = self.db.transaction()?;
-        tx.execute(
-            "UPDATE orders SET status = 'paid' WHERE id = ?1",
-            [order_id],
-        )?;
+        let sql = "UPDATE orders SET status = 'paid' WHERE id = ?1";
+        tx.execute(sql, [order_id])?;
         insert_event(&tx, "order.paid", order_id)?;
         tx.commit()?;
         Ok(())
@@ -473,10 +462,8 @@ impl Shop {
         let mut text = String::new();
         for (name, help) in COUNTERS {
             let value = self.metrics.get(name).copied().unwrap_or(0);
-            let _ = write!(
-                text,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
-            );
+            let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} counter");
+            let _ = writeln!(text, "{name} {value}");
         }
         text
     }
@@ -533,17 +520,11 @@ pub fn read_request(conn: &mut impl BufRead) -> io::Result<Option<Request<Vec<u8
 
 pub fn write_response(conn: &mut impl Write, res: &Response<Vec<u8>>) -> io::Result<()> {
     let status = res.status();
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        status.as_str(),
-        status.canonical_reason().unwrap_or("")
-    );
+    let reason = status.canonical_reason().unwrap_or("");
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", status.as_str());
     for (name, value) in res.headers() {
-        let _ = write!(
-            head,
-            "{name}: {}\r\n",
-            String::from_utf8_lossy(value.as_bytes())
-        );
+        let value = String::from_utf8_lossy(value.as_bytes());
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     let _ = write!(head, "content-length: {}\r\n\r\n", res.body().len());
     conn.write_all(&[head.as_bytes(), res.body()].concat())?;
@@ -585,6 +566,14 @@ pub fn accept_loop(listener: TcpListener, shop: Arc<Mutex<Shop>>) {
     }
 }
 
+/// The relay and the consumer poll, once a second.
+fn relay_forever(shop: &Mutex<Shop>) -> ! {
+    loop {
+        thread::sleep(Duration::from_secs(1));
+        let _ = lock(shop).pump();
+    }
+}
+
 fn main() -> io::Result<()> {
     let port = std::env::args()
         .nth(1)
@@ -597,10 +586,7 @@ fn main() -> io::Result<()> {
     let shop = Shop::new(Arc::new(SystemClock), Box::new(OsRandom), approve_all);
     let shop = Arc::new(Mutex::new(shop));
     let relay = Arc::clone(&shop);
-    thread::spawn(move || loop {
-        thread::sleep(Duration::from_secs(1)); // the relay and the consumer poll
-        let _ = lock(&relay).pump();
-    });
+    thread::spawn(move || relay_forever(&relay));
     accept_loop(listener, shop);
     Ok(())
 }
@@ -609,10 +595,10 @@ fn main() -> io::Result<()> {
 mod tests {
     use super::*;
     use backend_support::{FixedRandom, ManualClock, ScriptedStream};
-    use std::net::{SocketAddr, TcpStream};
+    use std::net::TcpStream;
 
-    /// The fake provider: fails the next `failures` calls (`u32::MAX`: down); records the
-    /// order ids charged and the backoff delays slept.
+    /// The payment provider: fails the next `failures` calls (`u32::MAX`: down); records
+    /// the order ids it was asked to charge and the backoff delays slept.
     #[derive(Default)]
     struct Fake {
         failures: u32,
@@ -620,35 +606,19 @@ mod tests {
         sleeps: Vec<u64>,
     }
 
-    type Shared = Arc<Mutex<Fake>>;
+    struct World {
+        shop: Shop,
+        fake: Arc<Mutex<Fake>>,
+        clock: Arc<ManualClock>,
+    }
 
-    /// A shop on a `ManualClock`; its random bytes are 0x80 00…: jitter halves the ceiling.
-    fn shop() -> (Shop, Shared, Arc<ManualClock>) {
-        let (fake, clock) = (
-            Shared::default(),
-            Arc::new(ManualClock::new(1_700_000_000_000)),
-        );
-        let calls = fake.clone();
-        let provider: Provider = Box::new(move |order_id, _| {
-            let mut fake = calls.lock().unwrap();
-            fake.calls.push(order_id);
-            match fake.failures {
-                0 => Ok(()),
-                u32::MAX => Err(Unavailable),
-                _ => {
-                    fake.failures -= 1;
-                    Err(Unavailable)
-                }
-            }
-        });
-        let random = Box::new(FixedRandom::new([0x80, 0, 0, 0, 0, 0, 0, 0]));
-        let mut shop = Shop::new(clock.clone(), random, provider);
-        let (sleeps, time) = (fake.clone(), clock.clone());
-        shop.sleep = Box::new(move |ms| {
-            sleeps.lock().unwrap().sleeps.push(ms);
-            time.advance(Duration::from_millis(ms));
-        });
-        (shop, fake, clock)
+    const MUG2: &str = r#"{"sku":"mug","quantity":2}"#;
+    const MUG1: &str = r#"{"sku":"mug","quantity":1}"#;
+    const POSTER: &str = r#"{"sku":"poster","quantity":1}"#;
+
+    /// The n-th client key.
+    fn key(n: u32) -> String {
+        format!("order-key-{n:08}")
     }
 
     fn post(key: &str, body: &str) -> Request<Vec<u8>> {
@@ -656,60 +626,85 @@ mod tests {
         req.body(body.as_bytes().to_vec()).unwrap()
     }
 
-    const MUG2: &str = r#"{"sku":"mug","quantity":2}"#;
-    const MUG1: &str = r#"{"sku":"mug","quantity":1}"#;
-    const POSTER: &str = r#"{"sku":"poster","quantity":1}"#;
-    const KEY: &str = "order-0000000000001";
-
-    /// Status and JSON body of the response to `req`.
-    fn call(shop: &mut Shop, req: Request<Vec<u8>>) -> (u16, Value) {
-        let res = shop.handle(&req);
-        let body = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
-        (res.status().as_u16(), body)
+    fn order(id: i64, quantity: i64, status: &str) -> (u16, Value) {
+        let total = 1200 * quantity;
+        let order = json!({"id": id, "sku": "mug", "quantity": quantity, "total_cents": total});
+        let mut order = order.as_object().unwrap().clone();
+        order.insert("status".into(), status.into());
+        (201, order.into())
     }
 
-    fn order(id: i64, sku: &str, quantity: i64, total: i64, status: &str) -> Value {
-        json!({"id": id, "sku": sku, "quantity": quantity, "total_cents": total, "status": status})
-    }
+    impl World {
+        /// A fresh shop on a `ManualClock`; random bytes 0x80 00…: jitter halves the ceiling.
+        fn new() -> World {
+            let clock = Arc::new(ManualClock::new(1_700_000_000_000));
+            let fake = Arc::new(Mutex::new(Fake::default()));
+            let calls = fake.clone();
+            let provider: Provider = Box::new(move |order_id, _| {
+                let mut fake = calls.lock().unwrap();
+                fake.calls.push(order_id);
+                match fake.failures {
+                    0 => return Ok(()),
+                    u32::MAX => {}
+                    _ => fake.failures -= 1,
+                }
+                Err(Unavailable)
+            });
+            let random = Box::new(FixedRandom::new([0x80, 0, 0, 0, 0, 0, 0, 0]));
+            let mut shop = Shop::new(clock.clone(), random, provider);
+            let (sleeps, time) = (fake.clone(), clock.clone());
+            shop.sleep = Box::new(move |ms| {
+                sleeps.lock().unwrap().sleeps.push(ms);
+                time.advance(Duration::from_millis(ms));
+            });
+            World { shop, fake, clock }
+        }
 
-    fn rows(shop: &Shop, sql: &str) -> Vec<String> {
-        let mut stmt = shop.db.prepare(sql).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
-        rows.map(Result::unwrap).collect()
-    }
+        /// Status and JSON body of the answer to `req`.
+        fn call(&mut self, req: Request<Vec<u8>>) -> (u16, Value) {
+            let res = self.shop.handle(&req);
+            let body = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
+            (res.status().as_u16(), body)
+        }
 
-    fn stock(shop: &Shop) -> Vec<String> {
-        rows(
-            shop,
-            "SELECT sku || '=' || stock FROM products ORDER BY sku",
-        )
-    }
+        /// `POST /orders` with the n-th key.
+        fn post(&mut self, n: u32, body: &str) -> (u16, Value) {
+            self.call(post(&key(n), body))
+        }
 
-    fn orders(shop: &Shop) -> Vec<String> {
-        rows(
-            shop,
-            "SELECT id || ' ' || sku || ' ' || status FROM orders ORDER BY id",
-        )
-    }
+        /// The first column of `sql`'s rows, as text.
+        fn rows(&self, sql: &str) -> Vec<String> {
+            let mut stmt = self.shop.db.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0));
+            let text = |v| match v {
+                rusqlite::types::Value::Text(s) => s,
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                other => format!("{other:?}"),
+            };
+            rows.unwrap().map(|v| text(v.unwrap())).collect()
+        }
 
-    fn outbox(shop: &Shop) -> Vec<String> {
-        rows(
-            shop,
-            "SELECT id || ' ' || topic || ' ' || payload || ' ' || published FROM outbox",
-        )
-    }
+        fn stock(&self) -> Vec<String> {
+            self.rows("SELECT sku || '=' || stock FROM products ORDER BY sku")
+        }
 
-    fn emails(shop: &Shop) -> Vec<String> {
-        rows(
-            shop,
-            "SELECT order_id || ' ' || template FROM emails ORDER BY rowid",
-        )
+        fn outbox(&self) -> Vec<String> {
+            self.rows("SELECT id || ' ' || topic || ' ' || payload || ' ' || published FROM outbox")
+        }
+
+        fn emails(&self) -> Vec<String> {
+            self.rows("SELECT order_id || ' ' || template FROM emails ORDER BY rowid")
+        }
+
+        fn fake(&self) -> MutexGuard<'_, Fake> {
+            self.fake.lock().unwrap()
+        }
     }
 
     /// Serves `shop` on 127.0.0.1 (a free port) and connects a client.
     fn tcp(shop: Shop) -> BufReader<TcpStream> {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
+        let addr = listener.local_addr().unwrap();
         thread::spawn(move || accept_loop(listener, Arc::new(Mutex::new(shop))));
         let conn = TcpStream::connect(addr).unwrap();
         // A server that does not answer fails the test instead of hanging it.
@@ -717,108 +712,102 @@ mod tests {
         BufReader::new(conn)
     }
 
-    /// Sends `raw`, reads one response: its head (status line and headers) and body.
+    /// Sends `raw`, reads one response: its head (status line and headers) and its body.
     fn exchange(conn: &mut BufReader<TcpStream>, raw: &str) -> (String, String) {
         conn.get_mut().write_all(raw.as_bytes()).unwrap();
-        let (mut head, mut length) = (String::new(), 0);
-        loop {
-            let mut line = String::new();
-            conn.read_line(&mut line).expect("a response within 5 s");
-            if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = n.trim().parse().unwrap();
-            }
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
+        let (mut head, mut line) = (String::new(), String::new());
+        while line != "\r\n" {
+            line.clear();
+            let read = conn.read_line(&mut line);
+            assert!(
+                matches!(read, Ok(1..)),
+                "a response within 5 s: {read:?} {head}"
+            );
             head.push_str(&line);
         }
-        let mut body = vec![0; length];
+        let length = head
+            .to_lowercase()
+            .split("content-length: ")
+            .nth(1)
+            .map(|n| n.lines().next().unwrap().parse().unwrap());
+        let mut body = vec![0; length.unwrap_or(0)];
         conn.read_exact(&mut body).unwrap();
         (head, String::from_utf8(body).unwrap())
     }
 
-    fn raw_post(key: &str, body: &str) -> String {
-        let len = body.len();
-        format!("POST /orders HTTP/1.1\r\nHost: shop\r\nIdempotency-Key: \"{key}\"\r\nContent-Length: {len}\r\n\r\n{body}")
+    fn raw_post(n: u32, body: &str) -> String {
+        let (key, len) = (key(n), body.len());
+        format!("POST /orders HTTP/1.1\r\nIdempotency-Key: \"{key}\"\r\nContent-Length: {len}\r\n\r\n{body}")
     }
 
     mod orders {
         use super::*;
 
         #[test]
-        fn an_order_takes_its_stock_and_writes_its_event_in_one_go() {
-            let (mut shop, _, _) = shop();
-            let res = shop.handle(&post(KEY, MUG2));
+        fn an_order_takes_its_stock_and_writes_its_event_in_one_transaction() {
+            let mut w = World::new();
+            let res = w.shop.handle(&post(&key(1), MUG2));
             assert_eq!(res.status(), 201);
             assert_eq!(res.headers()[LOCATION], "/orders/1");
             assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
-            let body: Value = serde_json::from_slice(res.body()).unwrap();
+            let mut body: Value = serde_json::from_slice(res.body()).unwrap();
+            body.as_object_mut().unwrap().remove("status"); // paid or not: stage 3
             let want = json!({"id": 1, "sku": "mug", "quantity": 2, "total_cents": 2400});
-            for field in ["id", "sku", "quantity", "total_cents"] {
-                assert_eq!(body[field], want[field], "{field} in {body}");
-            }
-            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
-            assert_eq!(outbox(&shop)[0], r#"1 order.placed {"order_id":1} 0"#);
+            assert_eq!(body, want);
+            assert_eq!(w.stock(), ["mug=3", "poster=1"]);
+            assert_eq!(w.outbox()[0], r#"1 order.placed {"order_id":1} 0"#);
+            assert_eq!(w.post(2, MUG1).1["id"], 2);
+            assert_eq!(w.stock(), ["mug=2", "poster=1"]);
         }
 
         #[test]
-        fn overselling_is_impossible_and_refusals_change_nothing() {
-            let (mut shop, _, _) = shop();
-            let poster = POSTER;
-            assert_eq!(call(&mut shop, post("poster-000000000001", poster)).0, 201);
+        fn overselling_is_impossible_and_a_refused_order_changes_nothing() {
+            let mut w = World::new();
+            assert_eq!(w.post(1, POSTER).0, 201);
             #[rustfmt::skip]
             let refused = [
-                (poster, 409), (r#"{"sku":"mug","quantity":6}"#, 409),
+                (POSTER, 409), (r#"{"sku":"mug","quantity":6}"#, 409),
                 (r#"{"sku":"hat","quantity":1}"#, 422), (r#"{"sku":"mug","quantity":0}"#, 400),
                 (r#"{"sku":"mug","quantity":101}"#, 400), (r#"{"sku":"mug","quantity":"2"}"#, 400),
                 (r#"{"quantity":1}"#, 400), ("sku=mug", 400),
             ];
-            for (n, (body, status)) in refused.into_iter().enumerate() {
-                let (got, problem) = call(&mut shop, post(&format!("refused-{n:012}"), body));
+            for (n, (body, status)) in (2..).zip(refused) {
+                let (got, problem) = w.post(n, body);
                 assert_eq!(
-                    (got, problem["status"].as_u64()),
-                    (status, Some(status as u64)),
+                    (got, &problem["status"]),
+                    (status, &json!(status)),
                     "{body}"
                 );
             }
-            assert_eq!(
-                stock(&shop),
-                ["mug=5", "poster=0"],
-                "no oversell, no change"
-            );
-            assert_eq!(orders(&shop).len(), 1);
+            assert_eq!(w.stock(), ["mug=5", "poster=0"], "no oversell");
+            assert_eq!(w.rows("SELECT sku FROM orders"), ["poster"]);
             let placed = "SELECT payload FROM outbox WHERE topic = 'order.placed'";
-            assert_eq!(rows(&shop, placed), [r#"{"order_id":1}"#]);
-            assert_eq!(
-                rows(&shop, "SELECT key FROM idempotency_keys"),
-                ["poster-000000000001"]
-            );
+            assert_eq!(w.rows(placed), [r#"{"order_id":1}"#]);
         }
 
         #[test]
         fn a_crash_before_the_commit_leaves_no_trace() {
-            let (mut shop, _, _) = shop();
-            shop.crash = Crash::BeforeOrderCommit;
-            assert_eq!(call(&mut shop, post(KEY, MUG2)).0, 500);
-            assert_eq!(stock(&shop), ["mug=5", "poster=1"], "the stock is back");
+            let mut w = World::new();
+            w.shop.crash = Crash::BeforeOrderCommit;
+            assert_eq!(w.post(1, MUG2).0, 500);
+            assert_eq!(w.stock(), ["mug=5", "poster=1"], "the stock is back");
+            let (orders, keys) = (
+                w.rows("SELECT sku FROM orders"),
+                w.rows("SELECT key FROM idempotency_keys"),
+            );
             assert!(
-                orders(&shop).is_empty() && outbox(&shop).is_empty(),
-                "both or neither"
+                orders.is_empty() && keys.is_empty() && w.outbox().is_empty(),
+                "all or nothing"
             );
-            assert_eq!(
-                call(&mut shop, post(KEY, MUG2)).0,
-                201,
-                "the retry goes through"
-            );
-            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+            assert_eq!(w.post(1, MUG2).0, 201, "the retry goes through");
+            assert_eq!(w.stock(), ["mug=3", "poster=1"]);
         }
 
         #[test]
-        fn http_requests_one_byte_at_a_time_and_over_tcp() {
-            let (shop, _, _) = shop();
-            let shop = Mutex::new(shop);
-            let script = format!("{}GET /nope HTTP/1.1\r\n\r\n", raw_post(KEY, MUG2));
-            let mut conn = ScriptedStream::new(script);
+        fn http_one_byte_at_a_time_and_over_tcp() {
+            let shop = Mutex::new(World::new().shop);
+            let mut conn =
+                ScriptedStream::new(format!("{}GET /nope HTTP/1.1\r\n\r\n", raw_post(1, MUG2)));
             serve(&mut conn, &shop).unwrap();
             let written = String::from_utf8_lossy(conn.written()).into_owned();
             assert!(written.starts_with("HTTP/1.1 201 Created\r\n"), "{written}");
@@ -827,22 +816,25 @@ mod tests {
                 written.contains("HTTP/1.1 404 Not Found\r\n"),
                 "keep-alive: {written}"
             );
-            let mut conn =
-                ScriptedStream::new("POST /orders HTTP/1.0\r\n\r\nGET / HTTP/1.1\r\n\r\n");
-            serve(&mut conn, &shop).unwrap();
-            let written = String::from_utf8_lossy(conn.written()).into_owned();
-            assert!(
-                written.starts_with("HTTP/1.1 400 Bad Request\r\n"),
-                "{written}"
-            );
-            assert_eq!(
-                written.matches("HTTP/1.1").count(),
-                1,
-                "then the connection closes"
-            );
-
+            for bad in [
+                "POST /orders HTTP/1.0\r\n\r\n",
+                "GET /metrics HTTP/1.1\r\nbad\r\n\r\n",
+            ] {
+                let mut conn = ScriptedStream::new(format!("{bad}GET /metrics HTTP/1.1\r\n\r\n"));
+                serve(&mut conn, &shop).unwrap();
+                let written = String::from_utf8_lossy(conn.written()).into_owned();
+                assert!(
+                    written.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+                    "{written}"
+                );
+                assert_eq!(
+                    written.matches("HTTP/1.1").count(),
+                    1,
+                    "then it closes: {bad:?}"
+                );
+            }
             let mut conn = tcp(shop.into_inner().unwrap());
-            let (head, body) = exchange(&mut conn, &raw_post("order-0000000000002", MUG2));
+            let (head, body) = exchange(&mut conn, &raw_post(2, MUG2));
             assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
             assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["id"], 2);
             let (head, _) = exchange(&mut conn, "DELETE /orders HTTP/1.1\r\n\r\n");
@@ -858,9 +850,9 @@ mod tests {
 
         #[test]
         fn the_same_key_replays_the_saved_response() {
-            let (mut shop, _, _) = shop();
-            let first = shop.handle(&post(KEY, MUG2));
-            let again = shop.handle(&post(KEY, MUG2));
+            let mut w = World::new();
+            let first = w.shop.handle(&post(&key(1), MUG2));
+            let again = w.shop.handle(&post(&key(1), MUG2));
             assert_eq!(
                 (again.status(), again.body()),
                 (first.status(), first.body())
@@ -868,68 +860,61 @@ mod tests {
             assert_eq!(again.headers()[LOCATION], "/orders/1");
             assert_eq!(again.headers()["idempotent-replayed"], "true");
             assert!(first.headers().get("idempotent-replayed").is_none());
-            assert_eq!(
-                stock(&shop),
-                ["mug=3", "poster=1"],
-                "the stock is taken once"
-            );
-            assert_eq!(orders(&shop).len(), 1);
-            let other = call(&mut shop, post("order-0000000000002", MUG2)).1;
-            assert_eq!(other["id"], 2, "another key is another order");
+            assert_eq!(w.stock(), ["mug=3", "poster=1"], "the stock is taken once");
+            assert_eq!(w.post(2, MUG2).1["id"], 2, "another key is another order");
         }
 
         #[test]
         fn the_same_key_with_another_request_is_refused() {
-            let (mut shop, _, _) = shop();
-            call(&mut shop, post(KEY, MUG2));
-            let (status, problem) = call(&mut shop, post(KEY, r#"{"sku":"mug","quantity":3}"#));
-            assert_eq!((status, problem["status"].clone()), (422, json!(422)));
-            assert_eq!(
-                call(&mut shop, post(KEY, MUG2)).1["id"],
-                1,
-                "the key still replays"
-            );
-            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+            let mut w = World::new();
+            w.post(1, MUG2);
+            let (status, problem) = w.post(1, r#"{"sku":"mug","quantity":3}"#);
+            assert_eq!((status, &problem["status"]), (422, &json!(422)));
+            assert_eq!(w.post(1, MUG2).1["id"], 1, "the key still replays");
+            assert_eq!(w.stock(), ["mug=3", "poster=1"]);
         }
 
         #[test]
         fn a_key_is_required_and_well_formed() {
-            let (mut shop, _, _) = shop();
-            let mut no_key = post(KEY, MUG2);
+            let mut w = World::new();
+            let mut no_key = post(&key(1), MUG2);
             no_key.headers_mut().remove("idempotency-key");
-            let mut two = post(KEY, MUG2);
-            two.headers_mut().append(
-                "idempotency-key",
-                "\"order-0000000000002\"".parse().unwrap(),
-            );
-            let mut bare = post(KEY, MUG2);
+            let mut two = post(&key(1), MUG2);
+            two.headers_mut()
+                .append("idempotency-key", "\"order-key-00000002\"".parse().unwrap());
+            let mut bare = post(&key(1), MUG2);
             bare.headers_mut()
-                .insert("idempotency-key", KEY.parse().unwrap());
-            for req in [
-                no_key,
-                two,
-                bare,
-                post("short", MUG2),
-                post("order 000000000001", MUG2),
-            ] {
-                assert_eq!(call(&mut shop, req).0, 400);
+                .insert("idempotency-key", key(1).parse().unwrap());
+            let long = "k".repeat(65);
+            let bad = [
+                post("short-key-00001", MUG2),
+                post("order key 000001", MUG2),
+                post(&long, MUG2),
+            ];
+            for req in [no_key, two, bare].into_iter().chain(bad) {
+                assert_eq!(w.call(req).0, 400);
             }
-            assert_eq!(stock(&shop), ["mug=5", "poster=1"]);
+            assert_eq!(w.stock(), ["mug=5", "poster=1"]);
+            assert_eq!(
+                w.call(post("k-16-characters_", MUG1)).0,
+                201,
+                "16 to 64 characters"
+            );
+            assert_eq!(w.call(post(&long[1..], MUG1)).0, 201);
         }
 
         #[test]
         fn a_crash_after_the_commit_resumes_the_same_order() {
-            let (mut shop, _, _) = shop();
-            shop.crash = Crash::AfterOrderCommit;
-            assert_eq!(call(&mut shop, post(KEY, MUG2)).0, 500);
-            let (status, body) = call(&mut shop, post(KEY, MUG2));
+            let mut w = World::new();
+            w.shop.crash = Crash::AfterOrderCommit;
+            assert_eq!(w.post(1, MUG2).0, 500);
+            let (status, body) = w.post(1, MUG2);
             assert_eq!(
-                (status, body["id"].clone()),
-                (201, json!(1)),
+                (status, &body["id"]),
+                (201, &json!(1)),
                 "not a second order"
             );
-            assert_eq!(orders(&shop).len(), 1);
-            assert_eq!(stock(&shop), ["mug=3", "poster=1"]);
+            assert_eq!(w.stock(), ["mug=3", "poster=1"]);
         }
     }
 
@@ -938,101 +923,94 @@ mod tests {
 
         #[test]
         fn an_order_is_paid_and_charged_once() {
-            let (mut shop, fake, _) = shop();
-            assert_eq!(
-                call(&mut shop, post(KEY, MUG2)),
-                (201, order(1, "mug", 2, 2400, "paid"))
-            );
-            call(&mut shop, post(KEY, MUG2));
-            assert_eq!(fake.lock().unwrap().calls, [1], "a replay charges nothing");
+            let mut w = World::new();
+            assert_eq!(w.post(1, MUG2), order(1, 2, "paid"));
+            w.post(1, MUG2);
+            assert_eq!(w.fake().calls, [1], "a replay charges nothing");
             let events = [
                 r#"1 order.placed {"order_id":1} 0"#,
                 r#"2 order.paid {"order_id":1} 0"#,
             ];
-            assert_eq!(outbox(&shop), events);
+            assert_eq!(w.outbox(), events);
         }
 
         #[test]
         fn failed_calls_are_retried_after_a_jittered_backoff() {
-            let (mut shop, fake, _) = shop();
-            fake.lock().unwrap().failures = 2;
-            assert_eq!(call(&mut shop, post(KEY, MUG2)).1["status"], "paid");
-            let fake = fake.lock().unwrap();
-            assert_eq!(fake.calls, [1, 1, 1]);
+            let mut w = World::new();
+            w.fake().failures = 2;
+            assert_eq!(w.post(1, MUG2), order(1, 2, "paid"));
+            assert_eq!(w.fake().calls, [1, 1, 1]);
             assert_eq!(
-                fake.sleeps,
+                w.fake().sleeps,
                 [50, 100],
                 "half of 100 and 200 ms: full jitter"
             );
+            w.fake().failures = 3;
+            assert_eq!(
+                w.post(2, MUG1),
+                order(2, 1, "pending_payment"),
+                "3 attempts at most"
+            );
+            assert_eq!(w.fake().calls, [1, 1, 1, 2, 2, 2]);
         }
 
         #[test]
         fn an_outage_opens_the_breaker_and_orders_wait_for_payment() {
-            let (mut shop, fake, clock) = shop();
-            fake.lock().unwrap().failures = u32::MAX;
-            let pending = order(1, "mug", 2, 2400, "pending_payment");
-            assert_eq!(call(&mut shop, post(KEY, MUG2)), (201, pending.clone()));
-            assert_eq!(fake.lock().unwrap().calls, [1, 1, 1]);
-            let (status, body) = call(&mut shop, post("order-0000000000002", MUG1));
-            assert_eq!((status, &body["status"]), (201, &json!("pending_payment")));
-            assert_eq!(
-                fake.lock().unwrap().calls.len(),
-                3,
-                "open: the provider is spared"
-            );
-            clock.advance(Duration::from_millis(COOL_DOWN_MS - 1));
-            call(&mut shop, post("order-0000000000003", MUG1));
-            assert_eq!(fake.lock().unwrap().calls.len(), 3, "still cooling down");
-            clock.advance(Duration::from_millis(1));
-            call(&mut shop, post("order-0000000000004", POSTER));
-            assert_eq!(
-                fake.lock().unwrap().calls,
-                [1, 1, 1, 4],
-                "one trial call, failed"
-            );
-            assert_eq!(fake.lock().unwrap().sleeps, [50, 100], "no retry once open");
-            fake.lock().unwrap().failures = 0;
-            call(&mut shop, post("order-0000000000005", MUG1));
-            assert_eq!(fake.lock().unwrap().calls.len(), 4, "open again");
-            clock.advance(Duration::from_millis(COOL_DOWN_MS));
+            let mut w = World::new();
+            w.fake().failures = u32::MAX;
+            assert_eq!(w.post(1, MUG2), order(1, 2, "pending_payment"));
+            assert_eq!(w.fake().calls, [1, 1, 1]);
+            assert_eq!(w.post(2, MUG1), order(2, 1, "pending_payment"));
+            assert_eq!(w.fake().calls.len(), 3, "open: the provider is spared");
+            w.clock.advance(Duration::from_millis(COOL_DOWN_MS - 1));
+            w.post(3, MUG1);
+            assert_eq!(w.fake().calls.len(), 3, "still cooling down");
+            w.clock.advance(Duration::from_millis(1));
+            w.post(4, MUG1);
+            assert_eq!(w.fake().calls, [1, 1, 1, 4], "one trial call, failed");
+            assert_eq!(w.fake().sleeps.len(), 2, "and no retry once open");
+            w.fake().failures = 0;
+            w.post(5, POSTER);
+            assert_eq!(w.fake().calls.len(), 4, "open again");
+            w.clock.advance(Duration::from_millis(COOL_DOWN_MS));
             let restock = "UPDATE products SET stock = 1 WHERE sku = 'mug'";
-            shop.db.execute(restock, []).unwrap();
-            let (_, body) = call(&mut shop, post("order-0000000000006", MUG1));
-            assert_eq!(body["status"], "paid", "closed again");
+            w.shop.db.execute(restock, []).unwrap();
             assert_eq!(
-                call(&mut shop, post(KEY, MUG2)),
-                (201, pending),
+                w.post(6, MUG1),
+                order(6, 1, "paid"),
+                "closed after a good trial"
+            );
+            assert_eq!(
+                w.post(1, MUG2),
+                order(1, 2, "pending_payment"),
                 "replayed as it was"
             );
-            let waiting = rows(
-                &shop,
-                "SELECT id || '' FROM orders WHERE status = 'pending_payment'",
+            let waiting = "SELECT id FROM orders WHERE status = 'pending_payment'";
+            assert_eq!(w.rows(waiting), ["1", "2", "3", "4", "5"]);
+            assert_eq!(
+                w.stock(),
+                ["mug=0", "poster=0"],
+                "their stock stays reserved"
             );
-            assert_eq!(waiting, ["1", "2", "3", "4", "5"]);
-            assert_eq!(stock(&shop), ["mug=0", "poster=0"]);
         }
 
         #[test]
         fn a_crash_before_the_payment_charges_once_on_the_retry() {
-            let (mut shop, fake, _) = shop();
-            shop.crash = Crash::AfterOrderCommit;
-            call(&mut shop, post(KEY, MUG2));
-            assert!(fake.lock().unwrap().calls.is_empty());
-            assert_eq!(
-                call(&mut shop, post(KEY, MUG2)),
-                (201, order(1, "mug", 2, 2400, "paid"))
-            );
-            call(&mut shop, post(KEY, MUG2));
-            assert_eq!(fake.lock().unwrap().calls, [1]);
+            let mut w = World::new();
+            w.shop.crash = Crash::AfterOrderCommit;
+            w.post(1, MUG2);
+            assert_eq!(w.post(1, MUG2), order(1, 2, "paid"));
+            w.post(1, MUG2);
+            assert_eq!(w.fake().calls, [1]);
         }
     }
 
     /// Two paid orders: outbox rows 1 and 3 are `order.placed`, 2 and 4 `order.paid`.
     fn two_orders() -> Shop {
-        let (mut shop, _, _) = shop();
-        call(&mut shop, post(KEY, MUG2));
-        call(&mut shop, post("order-0000000000002", POSTER));
-        shop
+        let mut w = World::new();
+        w.post(1, MUG2);
+        w.post(2, POSTER);
+        w.shop
     }
 
     fn ids(queue: &VecDeque<Message>) -> Vec<i64> {
@@ -1047,18 +1025,17 @@ mod tests {
             let mut shop = two_orders();
             assert_eq!(shop.relay().unwrap(), 4);
             assert_eq!(ids(&shop.queue), [1, 2, 3, 4]);
-            let third = Message {
-                id: 3,
-                topic: "order.placed".into(),
-                payload: r#"{"order_id":2}"#.into(),
-            };
-            assert_eq!(shop.queue[2], third);
-            assert_eq!(shop.relay().unwrap(), 0, "nothing left");
-            assert!(
-                outbox(&shop).iter().all(|row| row.ends_with(" 1")),
-                "{:?}",
-                outbox(&shop)
+            let (topic, payload) = ("order.placed".into(), r#"{"order_id":2}"#.into());
+            assert_eq!(
+                shop.queue[2],
+                Message {
+                    id: 3,
+                    topic,
+                    payload
+                }
             );
+            assert_eq!(shop.relay().unwrap(), 0, "nothing left");
+            assert_eq!(ids(&shop.queue), [1, 2, 3, 4]);
         }
 
         #[test]
@@ -1084,29 +1061,32 @@ mod tests {
             let queue: Vec<Message> = shop.queue.drain(..).collect();
             let applied: Vec<bool> = queue.iter().map(|m| shop.consume(m).unwrap()).collect();
             assert_eq!(applied, [true, true, false, true, true]);
+            assert!(!shop.consume(&queue[0]).unwrap(), "a late redelivery");
+            let w = World {
+                shop,
+                ..World::new()
+            };
             #[rustfmt::skip]
             let want = ["1 order_received", "1 payment_confirmed", "2 order_received", "2 payment_confirmed"];
-            assert_eq!(emails(&shop), want);
-            assert!(!shop.consume(&queue[0]).unwrap(), "a late redelivery");
-            assert_eq!(rows(&shop, "SELECT message_id || '' FROM inbox").len(), 4);
+            assert_eq!(w.emails(), want);
         }
 
         #[test]
         fn crashes_and_retries_everywhere_still_send_one_confirmation() {
-            let (mut shop, _, _) = shop();
-            shop.crash = Crash::AfterOrderCommit;
-            call(&mut shop, post(KEY, MUG2));
-            call(&mut shop, post(KEY, MUG2));
-            shop.crash = Crash::AfterPublish(1);
-            assert!(shop.pump().is_err());
-            shop.crash = Crash::BeforeInboxCommit;
-            assert!(shop.pump().is_err());
-            assert!(emails(&shop).is_empty(), "rolled back with its inbox row");
-            shop.pump().unwrap();
-            call(&mut shop, post(KEY, MUG2));
-            shop.pump().unwrap();
-            assert_eq!(emails(&shop), ["1 order_received", "1 payment_confirmed"]);
-            assert!(shop.queue.is_empty());
+            let mut w = World::new();
+            w.shop.crash = Crash::AfterOrderCommit;
+            w.post(1, MUG2);
+            w.post(1, MUG2);
+            w.shop.crash = Crash::AfterPublish(1);
+            assert!(w.shop.pump().is_err());
+            w.shop.crash = Crash::BeforeInboxCommit;
+            assert!(w.shop.pump().is_err());
+            assert!(w.emails().is_empty(), "rolled back with its inbox row");
+            w.shop.pump().unwrap();
+            w.post(1, MUG2);
+            w.shop.pump().unwrap();
+            assert_eq!(w.emails(), ["1 order_received", "1 payment_confirmed"]);
+            assert!(w.shop.queue.is_empty());
         }
     }
 
@@ -1123,41 +1103,41 @@ mod tests {
 
         #[test]
         fn counters_in_the_prometheus_text_format() {
-            let (mut shop, fake, _) = shop();
-            let res = shop.handle(&Request::get("/metrics").body(vec![]).unwrap());
-            assert_eq!(
-                res.headers()[CONTENT_TYPE],
-                "text/plain; version=0.0.4; charset=utf-8"
-            );
+            let mut w = World::new();
+            let res = w
+                .shop
+                .handle(&Request::get("/metrics").body(vec![]).unwrap());
+            let content_type = "text/plain; version=0.0.4; charset=utf-8";
+            assert_eq!(res.headers()[CONTENT_TYPE], content_type);
             assert_eq!(String::from_utf8_lossy(res.body()), text([0; 7]));
-            fake.lock().unwrap().failures = 1;
-            call(&mut shop, post(KEY, MUG2));
-            call(&mut shop, post(KEY, MUG2));
-            fake.lock().unwrap().failures = u32::MAX;
-            call(&mut shop, post("order-0000000000002", MUG1));
-            call(&mut shop, post("order-0000000000003", MUG1));
-            shop.crash = Crash::AfterPublish(1);
-            let _ = shop.pump();
-            shop.pump().unwrap();
-            assert_eq!(shop.render_metrics(), text([3, 1, 5, 4, 1, 5, 4]));
+            w.fake().failures = 1;
+            w.post(1, MUG2);
+            w.post(1, MUG2);
+            w.fake().failures = u32::MAX;
+            w.post(2, MUG1);
+            w.post(3, MUG1);
+            w.shop.crash = Crash::AfterPublish(1);
+            let _ = w.shop.pump();
+            w.shop.pump().unwrap();
+            assert_eq!(w.shop.render_metrics(), text([3, 1, 5, 4, 1, 5, 4]));
         }
 
         #[test]
         fn metrics_over_tcp_after_a_replayed_order() {
-            let (shop, _, _) = shop();
-            let mut conn = tcp(shop);
+            let mut conn = tcp(World::new().shop);
             for _ in 0..2 {
-                let (head, _) = exchange(&mut conn, &raw_post(KEY, MUG2));
+                let (head, _) = exchange(&mut conn, &raw_post(1, MUG2));
                 assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
             }
-            let (head, body) = exchange(
-                &mut conn,
-                "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n",
-            );
+            let get = "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n";
+            let (head, body) = exchange(&mut conn, get);
             assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
             assert_eq!(body, text([1, 1, 1, 0, 0, 0, 0]));
-            let mut rest = String::new();
-            assert_eq!(conn.read_line(&mut rest).unwrap(), 0, "closed as asked");
+            assert_eq!(
+                conn.read_line(&mut String::new()).unwrap(),
+                0,
+                "closed as asked"
+            );
         }
     }
 }
