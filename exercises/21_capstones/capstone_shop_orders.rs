@@ -46,7 +46,7 @@
 use backend_support::{Clock, OsRandom, RandomSource, SystemClock};
 use http::header::{CONNECTION, CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
-use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, VecDeque};
@@ -95,6 +95,8 @@ pub enum Crash {
     BeforeOrderCommit,
     /// In `post_order`, after the order's commit, before the payment.
     AfterOrderCommit,
+    /// In `post_order`, after the payment, before the response is saved.
+    BeforeResponseSaved,
     /// In `relay`, after publishing the n-th message of this run (from 1), before marking it.
     AfterPublish(usize),
     /// In `consume`, after the e-mail, before the commit.
@@ -220,7 +222,7 @@ pub fn order_response(status: u16, order_id: i64, body: String) -> Response<Vec<
     res
 }
 
-fn insert_event(tx: &Transaction, topic: &str, order_id: i64) -> rusqlite::Result<usize> {
+fn insert_event(tx: &Connection, topic: &str, order_id: i64) -> rusqlite::Result<usize> {
     let payload = json!({ "order_id": order_id }).to_string();
     let sql = "INSERT INTO outbox (topic, payload) VALUES (?1, ?2)";
     tx.execute(sql, params![topic, payload])
@@ -291,6 +293,7 @@ impl Shop {
         crash_point(&mut self.crash, Crash::AfterOrderCommit)?;
         // TODO (stage 3): charge it (`pay`).
         let body = self.order_json(order_id)?;
+        crash_point(&mut self.crash, Crash::BeforeResponseSaved)?;
         // TODO (stage 2): save the response (201 and `body`) with its key, for replays.
         Ok(order_response(201, order_id, body))
     }
@@ -717,6 +720,7 @@ mod tests {
             for bad in [
                 "POST /orders HTTP/1.0\r\n\r\n",
                 "GET /metrics HTTP/1.1\r\nbad\r\n\r\n",
+                "POST /orders HTTP/1.1\r\nContent-Length: 65537\r\n\r\n", // over MAX_BODY
             ] {
                 let mut conn = ScriptedStream::new(format!("{bad}GET /metrics HTTP/1.1\r\n\r\n"));
                 serve(&mut conn, &shop).unwrap();
@@ -732,7 +736,8 @@ mod tests {
                 );
             }
             let mut conn = tcp(shop.into_inner().unwrap());
-            let (head, body) = exchange(&mut conn, &raw_post(2, MUG2));
+            let padded = MUG2.to_string() + &" ".repeat(MAX_BODY - MUG2.len()); // allowed
+            let (head, body) = exchange(&mut conn, &raw_post(2, &padded));
             assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
             assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["id"], 2);
             let (head, _) = exchange(&mut conn, "DELETE /orders HTTP/1.1\r\n\r\n");
@@ -893,13 +898,16 @@ mod tests {
         }
 
         #[test]
-        fn a_crash_before_the_payment_charges_once_on_the_retry() {
-            let mut w = World::new();
-            w.shop.crash = Crash::AfterOrderCommit;
-            w.post(1, MUG2);
-            assert_eq!(w.post(1, MUG2), order(1, 2, "paid"));
-            w.post(1, MUG2);
-            assert_eq!(w.fake().calls, [1]);
+        fn a_crash_before_or_after_the_payment_charges_once() {
+            for crash in [Crash::AfterOrderCommit, Crash::BeforeResponseSaved] {
+                let mut w = World::new();
+                w.shop.crash = crash;
+                assert_eq!(w.post(1, MUG2).0, 500);
+                assert_eq!(w.post(1, MUG2), order(1, 2, "paid"), "{crash:?}");
+                w.post(1, MUG2);
+                assert_eq!(w.fake().calls, [1], "{crash:?}");
+                assert_eq!(w.outbox().len(), 2, "one order.paid: {crash:?}");
+            }
         }
     }
 
