@@ -73,7 +73,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const MAX_ATTEMPTS: u32 = 3;
 pub const BACKOFF_BASE_MS: u64 = 100;
 pub const BACKOFF_CAP_MS: u64 = 2_000;
-pub const BREAKER_THRESHOLD: u32 = 3;
+pub const BREAKER_THRESHOLD: u32 = 5;
 pub const COOL_DOWN_MS: u64 = 30_000;
 
 /// The counters `GET /metrics` shows, in this order, with their help text.
@@ -838,6 +838,39 @@ mod tests {
         }
 
         #[test]
+        fn the_breaker_opens_after_5_failures_in_a_row_and_half_opens_after_the_cool_down() {
+            let (mut b, cool) = (Breaker::Closed { failures: 0 }, COOL_DOWN_MS);
+            let closed = |failures| Breaker::Closed { failures };
+            #[rustfmt::skip]
+            let steps = [
+                (false, 1, closed(1)), (true, 2, closed(0)), (false, 3, closed(1)), (false, 4, closed(2)),
+                (false, 5, closed(3)), (false, 6, closed(4)), (false, 7, Breaker::Open { until_ms: 7 + cool }),
+            ];
+            for (ok, now, want) in steps {
+                assert!(b.allow(now));
+                b.record(ok, now);
+                assert_eq!(b, want, "after {ok} at {now}");
+            }
+            assert!(!b.allow(6 + cool) && b == Breaker::Open { until_ms: 7 + cool });
+            assert!(b.allow(7 + cool) && b == Breaker::HalfOpen, "a trial call");
+            b.record(false, 8 + cool);
+            let open = Breaker::Open {
+                until_ms: 8 + 2 * cool,
+            };
+            assert_eq!(b, open, "a failed trial opens again");
+            assert!(b.allow(8 + 2 * cool));
+            b.record(true, 9 + 2 * cool);
+            assert_eq!(b, closed(0));
+            let all_ones = FixedRandom::new([0xff]);
+            let ceilings = [0, 1, 4, 5, 64].map(|retry| backoff_ms(retry, &all_ones));
+            assert_eq!(
+                ceilings,
+                [100, 200, 1600, 2000, 2000],
+                "100 ms × 2^retry, up to 2 s"
+            );
+        }
+
+        #[test]
         fn failed_calls_are_retried_after_a_jittered_backoff() {
             let mut w = World::new();
             w.fake().failures = 2;
@@ -846,15 +879,18 @@ mod tests {
             assert_eq!(
                 w.fake().sleeps,
                 [50, 100],
-                "half of 100 and 200 ms: full jitter"
+                "half of 100, 200 ms: full jitter"
             );
             w.fake().failures = 3;
-            assert_eq!(
-                w.post(2, MUG1),
-                order(2, 1, "pending_payment"),
-                "3 attempts at most"
-            );
+            let pending = order(2, 1, "pending_payment");
+            assert_eq!(w.post(2, MUG1), pending, "3 attempts at most");
             assert_eq!(w.fake().calls, [1, 1, 1, 2, 2, 2]);
+            assert_eq!(
+                w.fake().sleeps,
+                [50, 100, 50, 100],
+                "no wait after the last"
+            );
+            assert_eq!(w.shop.breaker, Breaker::Closed { failures: 3 });
         }
 
         #[test]
@@ -862,39 +898,33 @@ mod tests {
             let mut w = World::new();
             w.fake().failures = u32::MAX;
             assert_eq!(w.post(1, MUG2), order(1, 2, "pending_payment"));
-            assert_eq!(w.fake().calls, [1, 1, 1]);
             assert_eq!(w.post(2, MUG1), order(2, 1, "pending_payment"));
-            assert_eq!(w.fake().calls.len(), 3, "open: the provider is spared");
-            w.clock.advance(Duration::from_millis(COOL_DOWN_MS - 1));
+            assert_eq!(w.fake().calls, [1, 1, 1, 2, 2], "the 5th failure opens it");
+            assert_eq!(w.fake().sleeps, [50, 100, 50], "and ends the retries");
             w.post(3, MUG1);
-            assert_eq!(w.fake().calls.len(), 3, "still cooling down");
+            w.clock.advance(Duration::from_millis(COOL_DOWN_MS - 1));
+            w.post(4, POSTER);
+            assert_eq!(w.fake().calls.len(), 5, "open: the provider is spared");
             w.clock.advance(Duration::from_millis(1));
-            w.post(4, MUG1);
-            assert_eq!(w.fake().calls, [1, 1, 1, 4], "one trial call, failed");
-            assert_eq!(w.fake().sleeps.len(), 2, "and no retry once open");
+            w.post(5, MUG1);
+            assert_eq!(w.fake().calls[5..], [5], "one trial call, failed");
+            assert_eq!(w.fake().sleeps.len(), 3, "no retry once open");
             w.fake().failures = 0;
-            w.post(5, POSTER);
-            assert_eq!(w.fake().calls.len(), 4, "open again");
-            w.clock.advance(Duration::from_millis(COOL_DOWN_MS));
-            let restock = "UPDATE products SET stock = 1 WHERE sku = 'mug'";
+            let restock = "UPDATE products SET stock = 2 WHERE sku = 'mug'";
             w.shop.db.execute(restock, []).unwrap();
+            assert_eq!(w.post(6, MUG1), order(6, 1, "pending_payment"));
+            assert_eq!(w.fake().calls.len(), 6, "open again");
+            w.clock.advance(Duration::from_millis(COOL_DOWN_MS));
             assert_eq!(
-                w.post(6, MUG1),
-                order(6, 1, "paid"),
-                "closed after a good trial"
+                w.post(7, MUG1),
+                order(7, 1, "paid"),
+                "closed by a good trial"
             );
-            assert_eq!(
-                w.post(1, MUG2),
-                order(1, 2, "pending_payment"),
-                "replayed as it was"
-            );
+            let replay = w.post(1, MUG2);
+            assert_eq!(replay, order(1, 2, "pending_payment"), "replayed as it was");
             let waiting = "SELECT id FROM orders WHERE status = 'pending_payment'";
-            assert_eq!(w.rows(waiting), ["1", "2", "3", "4", "5"]);
-            assert_eq!(
-                w.stock(),
-                ["mug=0", "poster=0"],
-                "their stock stays reserved"
-            );
+            assert_eq!(w.rows(waiting), ["1", "2", "3", "4", "5", "6"]);
+            assert_eq!(w.stock(), ["mug=0", "poster=0"], "their stock stays taken");
         }
 
         #[test]
@@ -1020,12 +1050,13 @@ mod tests {
             w.post(1, MUG2);
             w.post(1, MUG2);
             w.fake().failures = u32::MAX;
-            w.post(2, MUG1);
-            w.post(3, MUG1);
+            for n in 2..=4 {
+                w.post(n, MUG1); // 3 failed calls, 2 more (the breaker opens), refused
+            }
             w.shop.crash = Crash::AfterPublish(1);
             let _ = w.shop.pump();
             w.shop.pump().unwrap();
-            assert_eq!(w.shop.render_metrics(), text([3, 1, 5, 4, 1, 5, 4]));
+            assert_eq!(w.shop.render_metrics(), text([4, 1, 7, 6, 1, 6, 5]));
         }
 
         #[test]
