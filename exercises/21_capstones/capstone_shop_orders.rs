@@ -16,7 +16,8 @@
 //!    that order instead of placing a second one.
 //! 3. `payments`: `pay` charges the provider: up to `MAX_ATTEMPTS` calls, backoff with full
 //!    jitter between them (`sleep`), a `Breaker` that opens after `BREAKER_THRESHOLD`
-//!    failures in a row and lets one trial call through after `COOL_DOWN_MS`. Paid: status
+//!    failures in a row (across orders: no retry once it is open) and lets a trial call
+//!    through after `COOL_DOWN_MS`. Paid: status
 //!    `paid` and an `order.paid` outbox row, in one transaction. An outage: the order stays
 //!    `pending_payment`.
 //! 4. `outbox`: `relay` publishes the unpublished outbox rows to `queue` in id order, each
@@ -44,7 +45,7 @@
 //! The tests at the bottom are the specification: make them pass, do not edit them.
 
 use backend_support::{Clock, OsRandom, RandomSource, SystemClock};
-use http::header::{CONNECTION, CONTENT_TYPE, LOCATION};
+use http::header::{ALLOW, CONNECTION, CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use serde_json::{json, Value};
@@ -266,7 +267,12 @@ impl Shop {
                 res.headers_mut().insert(CONTENT_TYPE, text);
                 Ok(res)
             }
-            (_, "/orders" | "/metrics") => Ok(problem(StatusCode::METHOD_NOT_ALLOWED, "")),
+            (_, path @ ("/orders" | "/metrics")) => {
+                let mut res = problem(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
+                let allow = if path == "/orders" { "POST" } else { "GET" };
+                res.headers_mut().insert(ALLOW, allow.parse().unwrap());
+                Ok(res)
+            }
             _ => Ok(problem(StatusCode::NOT_FOUND, "Not Found")),
         };
         // A crash: the client gets no answer it can trust, and may retry.
@@ -741,6 +747,9 @@ mod tests {
             assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
             assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["id"], 2);
             let (head, _) = exchange(&mut conn, "DELETE /orders HTTP/1.1\r\n\r\n");
+            assert!(head.contains("allow: POST\r\n"), "{head}");
+            let (head, _) = exchange(&mut conn, "PUT /metrics HTTP/1.1\r\n\r\n");
+            assert!(head.contains("allow: GET\r\n"), "{head}");
             assert!(
                 head.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"),
                 "{head}"
