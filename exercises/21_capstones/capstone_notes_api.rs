@@ -481,7 +481,11 @@ pub fn write_response(conn: &mut impl Write, res: &Response<Vec<u8>>) -> io::Res
         let value = String::from_utf8_lossy(value.as_bytes());
         let _ = write!(head, "{name}: {value}\r\n");
     }
-    let _ = write!(head, "content-length: {}\r\n\r\n", res.body().len());
+    // RFC 9110 §8.6: never on a 204; on a 304 only the length a 200 would have had.
+    if !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED) {
+        let _ = write!(head, "content-length: {}\r\n", res.body().len());
+    }
+    head.push_str("\r\n");
     conn.write_all(&[head.as_bytes(), res.body()].concat())?;
     conn.flush()
 }
@@ -1236,8 +1240,9 @@ mod tests {
                 "{head}{body}"
             );
             let (head, _) = exchange(&mut conn, &format!("GET /v1/notes/1 HTTP/1.1\r\nAuthorization: Bearer {ada}\r\nIf-None-Match: \"v1\"\r\n\r\n"));
+            let bare = head.contains(SECURITY) && !head.contains("content-length");
             assert!(
-                head.starts_with("HTTP/1.1 304 Not Modified\r\n") && head.contains(SECURITY),
+                head.starts_with("HTTP/1.1 304 Not Modified\r\n") && bare,
                 "{head}"
             );
             exchange(
@@ -1257,6 +1262,11 @@ mod tests {
             );
             let (_, body) = exchange(&mut conn, &raw("GET", "/v1/notes", &ada, ""));
             assert_eq!(body, r#"{"items":[{"id":1,"title":"hello","body":"hi"}]}"#);
+            let delete = format!("DELETE /v1/notes/1 HTTP/1.1\r\nAuthorization: Bearer {ada}\r\nIf-Match: \"v1\"\r\n\r\n");
+            let (head, _) = exchange(&mut conn, &delete);
+            let bare =
+                head.starts_with("HTTP/1.1 204 No Content\r\n") && !head.contains("content-length");
+            assert!(bare, "no Content-Length on a 204: {head}");
             clock.advance(Duration::from_secs(TOKEN_TTL_S));
             let (head, _) = exchange(&mut conn, &raw("GET", "/v1/notes", &ada, ""));
             assert!(
