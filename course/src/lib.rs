@@ -360,6 +360,225 @@ impl Write for ScriptedStream {
     }
 }
 
+// ---------------------------------------------------------------------------
+// HTTP/1.1 connections, for the API capstones
+// ---------------------------------------------------------------------------
+
+/// The HTTP/1.1 plumbing of the capstones that build an API on top of HTTP
+/// (`capstone_notes_api`, `capstone_shop_orders`): reading requests off a
+/// connection, writing responses, a thread per TCP connection, and a loopback
+/// client for their tests. Those capstones are about what an API does;
+/// `01_http` and `capstone_http_server` teach the parsing itself.
+///
+/// Nothing here is generic, so an exercise that uses it compiles none of it
+/// again: the capstones stay within their compile budget.
+pub mod http1 {
+    use super::ScriptedStream;
+    use http::{Request, Response};
+    use std::fmt::Write as _;
+    use std::io::{self, BufRead, BufReader, Read, Write};
+    use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+    use std::sync::Arc;
+    use std::thread;
+    use std::time::Duration;
+
+    /// The longest request line or header line: 8 KiB, with its CRLF.
+    pub const MAX_LINE: u64 = 8 * 1024;
+
+    /// A connection of any kind: a `TcpStream`, a [`ScriptedStream`].
+    pub trait Conn: Read + Write {}
+    impl<C: Read + Write> Conn for C {}
+
+    impl ScriptedStream {
+        /// This stream as a [`Conn`], for [`serve`].
+        pub fn as_conn(&mut self) -> &mut dyn Conn {
+            self
+        }
+    }
+
+    /// What answers a connection's requests: each request read, or the error
+    /// (`InvalidData`) of one that could not be read, after which the
+    /// connection closes.
+    pub type App<'a> = &'a mut dyn FnMut(Result<Request<Vec<u8>>, io::Error>) -> Response<Vec<u8>>;
+
+    /// The same, shared by the threads of [`listen`].
+    pub type SharedApp =
+        Arc<dyn Fn(Result<Request<Vec<u8>>, io::Error>) -> Response<Vec<u8>> + Send + Sync>;
+
+    fn invalid(why: &str) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, why)
+    }
+
+    /// A line without its CRLF; `None` at the end of the input.
+    fn next_line(conn: &mut dyn BufRead) -> io::Result<Option<String>> {
+        let mut line = String::new();
+        match conn.take(MAX_LINE).read_line(&mut line)? {
+            0 => Ok(None),
+            _ if !line.ends_with('\n') => Err(invalid("line cut short or too long")),
+            _ => Ok(Some(line.trim_end_matches(['\r', '\n']).to_string())),
+        }
+    }
+
+    /// One HTTP/1.1 request off `conn`; `Ok(None)` at the end of the connection.
+    /// `InvalidData` for a malformed request: another version, a line over
+    /// [`MAX_LINE`], a header without a colon, a chunked body (not read here),
+    /// a bad or larger `Content-Length` than `max_body`.
+    pub fn read_request(
+        conn: &mut dyn BufRead,
+        max_body: usize,
+    ) -> io::Result<Option<Request<Vec<u8>>>> {
+        let Some(start) = next_line(conn)? else {
+            return Ok(None);
+        };
+        let mut words = start.split(' ');
+        let (Some(method), Some(target), Some("HTTP/1.1"), None) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            return Err(invalid("bad request line"));
+        };
+        let mut req = Request::builder().method(method).uri(target);
+        let mut length = 0;
+        loop {
+            let header = next_line(conn)?.ok_or(invalid("headers cut short"))?;
+            if header.is_empty() {
+                break;
+            }
+            let (name, value) = header.split_once(':').ok_or(invalid("bad header"))?;
+            if name.eq_ignore_ascii_case("transfer-encoding") {
+                return Err(invalid("no chunked bodies here"));
+            }
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().map_err(|_| invalid("bad length"))?;
+            }
+            req = req.header(name, value.trim());
+        }
+        if length > max_body {
+            return Err(invalid("body too large"));
+        }
+        let mut body = vec![0; length];
+        conn.read_exact(&mut body)?;
+        req.body(body).map(Some).map_err(|_| invalid("bad request"))
+    }
+
+    /// Writes `res` with its `Content-Length` (none on a 204 or a 304: RFC 9110 §8.6).
+    pub fn write_response(conn: &mut dyn Write, res: &Response<Vec<u8>>) -> io::Result<()> {
+        let status = res.status();
+        let reason = status.canonical_reason().unwrap_or("");
+        let mut head = format!("HTTP/1.1 {} {reason}\r\n", status.as_str());
+        for (name, value) in res.headers() {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        if !matches!(status.as_u16(), 204 | 304) {
+            let _ = write!(head, "content-length: {}\r\n", res.body().len());
+        }
+        head.push_str("\r\n");
+        conn.write_all(&[head.as_bytes(), res.body()].concat())?;
+        conn.flush()
+    }
+
+    /// Answers the requests of one connection with `app` until it ends, asks to
+    /// close (`Connection: close`), or sends a malformed request (answered by
+    /// `app`, with `Connection: close`). Other errors of the connection end it.
+    pub fn serve(conn: &mut dyn Conn, max_body: usize, app: App) -> io::Result<()> {
+        let mut conn = BufReader::new(conn);
+        loop {
+            let req = match read_request(&mut conn, max_body) {
+                Ok(Some(req)) => req,
+                Ok(None) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                    let mut res = app(Err(e));
+                    res.headers_mut()
+                        .insert(http::header::CONNECTION, "close".parse().unwrap());
+                    return write_response(conn.get_mut(), &res);
+                }
+                Err(e) => return Err(e),
+            };
+            let close = req
+                .headers()
+                .get(http::header::CONNECTION)
+                .is_some_and(|v| v == "close");
+            write_response(conn.get_mut(), &app(Ok(req)))?;
+            if close {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Serves each connection of `listener` on a thread of its own, all with `app`.
+    pub fn listen(listener: TcpListener, max_body: usize, app: SharedApp) {
+        for mut conn in listener.incoming().flatten() {
+            let app = Arc::clone(&app);
+            thread::spawn(move || serve(&mut conn, max_body, &mut |req| app(req)));
+        }
+    }
+
+    /// For tests: [`listen`] on a free port of 127.0.0.1, on a thread of its own.
+    pub fn listen_in_background(max_body: usize, app: SharedApp) -> SocketAddr {
+        let listener =
+            TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port on 127.0.0.1");
+        let addr = listener.local_addr().expect("its address");
+        thread::spawn(move || listen(listener, max_body, app));
+        addr
+    }
+
+    /// A test's HTTP/1.1 client: raw requests out, one response at a time in.
+    pub struct Client {
+        conn: BufReader<TcpStream>,
+    }
+
+    impl Client {
+        /// Connects to `addr`. A server that does not answer within 5 s fails
+        /// the test instead of hanging it.
+        pub fn connect(addr: SocketAddr) -> Client {
+            let conn = TcpStream::connect(addr).expect("the server accepts");
+            conn.set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("a timeout");
+            Client {
+                conn: BufReader::new(conn),
+            }
+        }
+
+        /// Sends `raw`, reads one response: its head (status line and headers,
+        /// as sent) and its body (`Content-Length` bytes of it, as UTF-8).
+        pub fn exchange(&mut self, raw: &str) -> (String, String) {
+            self.conn
+                .get_mut()
+                .write_all(raw.as_bytes())
+                .expect("the request is sent");
+            let (mut head, mut line) = (String::new(), String::new());
+            while line != "\r\n" {
+                line.clear();
+                let read = self.conn.read_line(&mut line);
+                assert!(
+                    matches!(read, Ok(1..)),
+                    "a response within 5 s: {read:?} {head}"
+                );
+                head.push_str(&line);
+            }
+            let length = head
+                .to_ascii_lowercase()
+                .split("content-length: ")
+                .nth(1)
+                .map(|n| {
+                    n.lines()
+                        .next()
+                        .unwrap_or_default()
+                        .parse()
+                        .expect("a Content-Length")
+                });
+            let mut body = vec![0; length.unwrap_or(0)];
+            self.conn.read_exact(&mut body).expect("the whole body");
+            (head, String::from_utf8(body).expect("a UTF-8 body"))
+        }
+
+        /// Whether the server has closed the connection (nothing more to read).
+        pub fn closed(&mut self) -> bool {
+            matches!(self.conn.read(&mut [0; 1]), Ok(0))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

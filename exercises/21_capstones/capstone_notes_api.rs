@@ -45,19 +45,19 @@
 #![allow(clippy::result_large_err)]
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use backend_support::http1::{self, Conn};
 use backend_support::{Clock, OsRandom, RandomSource, SystemClock};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
-use http::header::{self, HeaderName, CONNECTION, CONTENT_TYPE};
+use http::header::{self, HeaderName, CONTENT_TYPE};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use serde_json::Value;
 use sha2::Sha256;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Write};
 use std::net::{Ipv4Addr, TcpListener};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::{fmt::Write as _, thread};
 
 /// Applied in order at startup; `PRAGMA user_version` counts those applied.
 pub const MIGRATIONS: [&str; 2] = [
@@ -146,18 +146,17 @@ pub fn json_body(req: &Request<Vec<u8>>) -> Result<Value, Response<Vec<u8>>> {
     }
 }
 
-/// The string fields `names` of a JSON object body, or the problem that refuses it.
-pub fn fields<const N: usize>(
-    req: &Request<Vec<u8>>,
-    names: [&str; N],
-) -> Result<[String; N], Response<Vec<u8>>> {
+/// The two string fields `names` of a JSON object body, or the problem that refuses it.
+pub fn fields(req: &Request<Vec<u8>>, names: [&str; 2]) -> Result<[String; 2], Response<Vec<u8>>> {
     let body = json_body(req)?;
-    let mut values = names.map(|name| body[name].as_str().map(str::to_string));
-    if let Some(i) = values.iter().position(Option::is_none) {
-        let title = format!("`{}` must be a string", names[i]);
-        return Err(problem(StatusCode::UNPROCESSABLE_ENTITY, &title));
-    }
-    Ok(values.each_mut().map(|v| v.take().unwrap_or_default()))
+    let field = |name: &str| match body[name].as_str() {
+        Some(value) => Ok(value.to_string()),
+        None => {
+            let title = format!("`{name}` must be a string");
+            Err(problem(StatusCode::UNPROCESSABLE_ENTITY, &title))
+        }
+    };
+    Ok([field(names[0])?, field(names[1])?])
 }
 
 /// Whether a header of a conditional request lists `etag` (RFC 9110 §13.1.1–13.1.2):
@@ -237,9 +236,12 @@ impl Notes {
         let now = self.clock.now_unix_ms() / 1000;
         let exp = now + TOKEN_TTL_S;
         let claims = format!(r#"{{"iss":"{ISSUER}","sub":"{user_id}","iat":{now},"exp":{exp}}}"#);
-        let input = [JWT_HEADER, &claims]
-            .map(|part| URL_SAFE_NO_PAD.encode(part))
-            .join(".");
+        let (header, claims) = (JWT_HEADER.as_bytes(), claims.as_bytes());
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
         let signature = URL_SAFE_NO_PAD.encode(self.mac(&input).finalize().into_bytes());
         format!("{input}.{signature}")
     }
@@ -424,112 +426,27 @@ pub fn secure(res: Response<Vec<u8>>) -> Response<Vec<u8>> {
     res
 }
 
-fn invalid(why: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, why)
-}
-
-/// One HTTP/1.1 request off `conn`; `Ok(None)` at the end of the connection.
-pub fn read_request(conn: &mut impl BufRead) -> io::Result<Option<Request<Vec<u8>>>> {
-    let mut line = String::new();
-    // A line, without its CRLF; `None` at the end of the input.
-    let mut next_line = |line: &mut String| {
-        line.clear();
-        match conn.by_ref().take(8 * 1024).read_line(line)? {
-            0 => Ok(None),
-            _ if !line.ends_with('\n') => Err(invalid("line cut short or too long")),
-            _ => Ok(Some(line.trim_end_matches(['\r', '\n']).to_string())),
-        }
-    };
-    let Some(start) = next_line(&mut line)? else {
-        return Ok(None);
-    };
-    let mut words = start.split(' ');
-    let (Some(method), Some(target), Some("HTTP/1.1"), None) =
-        (words.next(), words.next(), words.next(), words.next())
-    else {
-        return Err(invalid("bad request line"));
-    };
-    let mut req = Request::builder().method(method).uri(target);
-    let mut length = 0;
-    loop {
-        let header = next_line(&mut line)?.ok_or(invalid("headers cut short"))?;
-        if header.is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':').ok_or(invalid("bad header"))?;
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(invalid("no chunked bodies here"));
-        }
-        if name.eq_ignore_ascii_case("content-length") {
-            length = value.trim().parse().map_err(|_| invalid("bad length"))?;
-        }
-        req = req.header(name, value.trim());
-    }
-    if length > MAX_BODY {
-        return Err(invalid("body too large"));
-    }
-    let mut body = vec![0; length];
-    conn.read_exact(&mut body)?;
-    req.body(body).map(Some).map_err(|_| invalid("bad request"))
-}
-
-pub fn write_response(conn: &mut impl Write, res: &Response<Vec<u8>>) -> io::Result<()> {
-    let status = res.status();
-    let reason = status.canonical_reason().unwrap_or("");
-    let mut head = format!("HTTP/1.1 {} {reason}\r\n", status.as_str());
-    for (name, value) in res.headers() {
-        let value = String::from_utf8_lossy(value.as_bytes());
-        let _ = write!(head, "{name}: {value}\r\n");
-    }
-    // RFC 9110 §8.6: never on a 204; on a 304 only the length a 200 would have had.
-    if !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED) {
-        let _ = write!(head, "content-length: {}\r\n", res.body().len());
-    }
-    head.push_str("\r\n");
-    conn.write_all(&[head.as_bytes(), res.body()].concat())?;
-    conn.flush()
-}
-
 fn lock(notes: &Mutex<Notes>) -> MutexGuard<'_, Notes> {
     notes.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Answers the requests of one connection until it ends or asks to close.
-pub fn serve(mut conn: impl Read + Write, notes: &Mutex<Notes>) -> io::Result<()> {
-    serve_dyn(&mut conn, notes) // one copy of the code for every kind of connection
+/// The answer to a request off the wire, or to one that could not be read.
+pub fn answer(notes: &Mutex<Notes>, req: io::Result<Request<Vec<u8>>>) -> Response<Vec<u8>> {
+    match req {
+        Ok(req) => lock(notes).handle(&req),
+        Err(e) => secure(problem(StatusCode::BAD_REQUEST, &e.to_string())),
+    }
 }
 
-/// A connection of any kind.
-pub trait Conn: Read + Write {}
-impl<C: Read + Write> Conn for C {}
-
-fn serve_dyn(conn: &mut dyn Conn, notes: &Mutex<Notes>) -> io::Result<()> {
-    let mut conn = BufReader::new(conn);
-    loop {
-        let req = match read_request(&mut conn) {
-            Ok(Some(req)) => req,
-            Ok(None) => return Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                let res = problem(StatusCode::BAD_REQUEST, &e.to_string());
-                let res = secure(with(res, CONNECTION, "close"));
-                return write_response(conn.get_mut(), &res);
-            }
-            Err(e) => return Err(e),
-        };
-        let res = lock(notes).handle(&req);
-        write_response(conn.get_mut(), &res)?;
-        if req.headers().get(CONNECTION).is_some_and(|v| v == "close") {
-            return Ok(());
-        }
-    }
+/// Answers the requests of one connection (the support library's HTTP/1.1 plumbing:
+/// `http1`, as in `capstone_shop_orders`) until it ends or asks to close.
+pub fn serve(conn: &mut dyn Conn, notes: &Mutex<Notes>) -> io::Result<()> {
+    http1::serve(conn, MAX_BODY, &mut |req| answer(notes, req))
 }
 
 /// Serves each connection of `listener` on a thread of its own, all on one service.
 pub fn accept_loop(listener: TcpListener, notes: Arc<Mutex<Notes>>) {
-    for conn in listener.incoming().flatten() {
-        let notes = Arc::clone(&notes);
-        thread::spawn(move || serve(conn, &notes));
-    }
+    http1::listen(listener, MAX_BODY, Arc::new(move |req| answer(&notes, req)));
 }
 
 fn main() -> io::Result<()> {
@@ -548,8 +465,8 @@ fn main() -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backend_support::http1::Client;
     use backend_support::{ManualClock, ScriptedStream, SeqRandom};
-    use std::net::TcpStream;
     use std::time::Duration;
 
     const START_S: u64 = 1_700_000_000;
@@ -563,7 +480,7 @@ mod tests {
 
     struct Answer {
         status: u16,
-        headers: HeaderMap,
+        res: Response<Vec<u8>>,
         json: Value,
     }
 
@@ -599,7 +516,8 @@ mod tests {
 
     impl Answer {
         fn header(&self, name: &str) -> &str {
-            self.headers.get(name).map_or("", |v| v.to_str().unwrap())
+            let value = self.res.headers().get(name);
+            value.map_or("", |v| v.to_str().unwrap())
         }
     }
 
@@ -620,12 +538,8 @@ mod tests {
         ) -> Answer {
             let res = self.notes.handle(&request(method, path, token, body, more));
             let json = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
-            let (status, headers) = (res.status().as_u16(), res.headers().clone());
-            Answer {
-                status,
-                headers,
-                json,
-            }
+            let status = res.status().as_u16();
+            Answer { status, res, json }
         }
 
         fn register(&mut self, username: &str, password: &str) -> Answer {
@@ -651,8 +565,11 @@ mod tests {
         /// Registers `username` and logs in: the access token.
         fn user(&mut self, username: &str, password: &str) -> String {
             assert_eq!(self.register(username, password).status, 201);
-            let token = self.login(username, password).json["access_token"].clone();
-            token.as_str().expect("a token").to_string()
+            let login = self.login(username, password);
+            login.json["access_token"]
+                .as_str()
+                .expect("a token")
+                .to_string()
         }
 
         fn note(&mut self, token: &str, title: &str) -> Answer {
@@ -665,10 +582,7 @@ mod tests {
             let a = self.call("GET", path, token, "", &[]);
             assert_eq!(a.status, 200, "{path}: {}", a.json);
             let items = a.json["items"].as_array().expect("items").iter();
-            let link = a
-                .headers
-                .get("link")
-                .map(|l| l.to_str().unwrap().to_string());
+            let link = Some(a.header("link").to_string()).filter(|l| !l.is_empty());
             (
                 items.map(|note| note["id"].as_i64().unwrap()).collect(),
                 link,
@@ -697,6 +611,11 @@ mod tests {
             let sql = "SELECT password_hash FROM users WHERE username = 'ada'";
             let phc: String = w.notes.db.query_row(sql, [], |r| r.get(0)).unwrap();
             assert!(phc.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{phc}");
+            assert_eq!(w.notes.hashes, 1, "one hash computation");
+            w.notes.db.execute_batch("PRAGMA query_only = ON").unwrap();
+            let failed = w.register("bob", BOB);
+            assert_eq!(failed.status, 500, "a failed INSERT is no conflict");
+            w.notes.db.execute_batch("PRAGMA query_only = OFF").unwrap();
             assert!(w.notes.verify_password(ADA, &phc) && !phc.contains(ADA));
             assert_eq!(w.register("bob", BOB).json["id"], 2);
             let taken = w.register("ada", BOB);
@@ -778,7 +697,7 @@ mod tests {
             let forged = URL_SAFE_NO_PAD.encode(claims.to_string().replace(r#""1""#, r#""2""#));
             assert_eq!(
                 w.notes
-                    .verify_token(&[parts[0], &forged, parts[2]].join(".")),
+                    .verify_token(&format!("{}.{forged}.{}", parts[0], parts[2])),
                 None
             );
             let none = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
@@ -868,11 +787,11 @@ mod tests {
                 (missing.status, missing.header("www-authenticate")),
                 (401, "Bearer")
             );
-            let bearer = format!("bearer  {token}");
+            let (bearer, other_scheme) = (format!("bearer  {token}"), format!("Token {token}"));
             for (credentials, status) in [
                 (bearer.as_str(), 200),
                 ("Bearer x.y.z", 401),
-                ("Basic YWRhOmFkYQ==", 401),
+                (other_scheme.as_str(), 401),
                 (&token, 401),
             ] {
                 let a = w.call(
@@ -1100,36 +1019,12 @@ mod tests {
     }
 
     /// Serves `notes` on 127.0.0.1 (a free port) and connects a client.
-    fn tcp(notes: Notes) -> BufReader<TcpStream> {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        thread::spawn(move || accept_loop(listener, Arc::new(Mutex::new(notes))));
-        let conn = TcpStream::connect(addr).unwrap();
-        // A server that does not answer fails the test instead of hanging it.
-        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        BufReader::new(conn)
-    }
-
-    /// Sends `raw`, reads one response: its head (status line and headers) and its body.
-    fn exchange(conn: &mut BufReader<TcpStream>, raw: &str) -> (String, String) {
-        conn.get_mut().write_all(raw.as_bytes()).unwrap();
-        let (mut head, mut line) = (String::new(), String::new());
-        while line != "\r\n" {
-            line.clear();
-            let read = conn.read_line(&mut line);
-            assert!(
-                matches!(read, Ok(1..)),
-                "a response within 5 s: {read:?} {head}"
-            );
-            head.push_str(&line);
-        }
-        let length = head
-            .split("content-length: ")
-            .nth(1)
-            .map(|n| n.lines().next().unwrap().parse().unwrap());
-        let mut body = vec![0; length.unwrap_or(0)];
-        conn.read_exact(&mut body).unwrap();
-        (head, String::from_utf8(body).unwrap())
+    fn tcp(notes: Notes) -> Client {
+        let notes = Mutex::new(notes);
+        Client::connect(http1::listen_in_background(
+            MAX_BODY,
+            Arc::new(move |req| answer(&notes, req)),
+        ))
     }
 
     fn raw(method: &str, path: &str, token: &str, body: &str) -> String {
@@ -1148,7 +1043,7 @@ mod tests {
             let notes = Mutex::new(World::new().notes);
             let served = |input: String| {
                 let mut conn = ScriptedStream::new(input);
-                let result = serve(&mut conn, &notes).map_err(|e| e.kind());
+                let result = serve(conn.as_conn(), &notes).map_err(|e| e.kind());
                 (result, String::from_utf8_lossy(conn.written()).into_owned())
             };
             let (_, written) = served(
@@ -1220,69 +1115,53 @@ mod tests {
             let w = World::new();
             let clock = w.clock.clone();
             let mut conn = tcp(w.notes);
-            let (head, body) = exchange(
-                &mut conn,
-                &raw("POST", "/v1/users", "", &credentials("ada", ADA)),
-            );
+            let (head, body) =
+                conn.exchange(&raw("POST", "/v1/users", "", &credentials("ada", ADA)));
             assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}{body}");
-            let (_, body) = exchange(
-                &mut conn,
-                &raw("POST", "/v1/sessions", "", &credentials("ada", ADA)),
-            );
-            let token: Value = serde_json::from_str(&body).unwrap();
+            let (_, body) =
+                conn.exchange(&raw("POST", "/v1/sessions", "", &credentials("ada", ADA)));
+            let token: Value = serde_json::from_slice(body.as_bytes()).unwrap();
             let ada = token["access_token"].as_str().unwrap().to_string();
             let note = r#"{"title":"hello","body":"hi"}"#;
             let padded = note.to_string() + &" ".repeat(65536 - note.len()); // 64 KiB: allowed
-            let (head, body) = exchange(&mut conn, &raw("POST", "/v1/notes", &ada, &padded));
+            let (head, body) = conn.exchange(&raw("POST", "/v1/notes", &ada, &padded));
             assert!(
                 head.starts_with("HTTP/1.1 201 Created\r\n")
                     && head.contains("location: /v1/notes/1\r\n"),
                 "{head}{body}"
             );
-            let (head, _) = exchange(&mut conn, &format!("GET /v1/notes/1 HTTP/1.1\r\nAuthorization: Bearer {ada}\r\nIf-None-Match: \"v1\"\r\n\r\n"));
+            let (head, _) = conn.exchange(&format!("GET /v1/notes/1 HTTP/1.1\r\nAuthorization: Bearer {ada}\r\nIf-None-Match: \"v1\"\r\n\r\n"));
             let bare = head.contains(SECURITY) && !head.contains("content-length");
             assert!(
                 head.starts_with("HTTP/1.1 304 Not Modified\r\n") && bare,
                 "{head}"
             );
-            exchange(
-                &mut conn,
-                &raw("POST", "/v1/users", "", &credentials("bob", BOB)),
-            );
-            let (_, body) = exchange(
-                &mut conn,
-                &raw("POST", "/v1/sessions", "", &credentials("bob", BOB)),
-            );
-            let token: Value = serde_json::from_str(&body).unwrap();
+            conn.exchange(&raw("POST", "/v1/users", "", &credentials("bob", BOB)));
+            let (_, body) =
+                conn.exchange(&raw("POST", "/v1/sessions", "", &credentials("bob", BOB)));
+            let token: Value = serde_json::from_slice(body.as_bytes()).unwrap();
             let bob = token["access_token"].as_str().unwrap().to_string();
-            let (head, _) = exchange(&mut conn, &raw("GET", "/v1/notes/1", &bob, ""));
+            let (head, _) = conn.exchange(&raw("GET", "/v1/notes/1", &bob, ""));
             assert!(
                 head.starts_with("HTTP/1.1 404 Not Found\r\n"),
                 "not bob's: {head}"
             );
-            let (_, body) = exchange(&mut conn, &raw("GET", "/v1/notes", &ada, ""));
+            let (_, body) = conn.exchange(&raw("GET", "/v1/notes", &ada, ""));
             assert_eq!(body, r#"{"items":[{"id":1,"title":"hello","body":"hi"}]}"#);
             let delete = format!("DELETE /v1/notes/1 HTTP/1.1\r\nAuthorization: Bearer {ada}\r\nIf-Match: \"v1\"\r\n\r\n");
-            let (head, _) = exchange(&mut conn, &delete);
+            let (head, _) = conn.exchange(&delete);
             let bare =
                 head.starts_with("HTTP/1.1 204 No Content\r\n") && !head.contains("content-length");
             assert!(bare, "no Content-Length on a 204: {head}");
             clock.advance(Duration::from_secs(TOKEN_TTL_S));
-            let (head, _) = exchange(&mut conn, &raw("GET", "/v1/notes", &ada, ""));
+            let (head, _) = conn.exchange(&raw("GET", "/v1/notes", &ada, ""));
             assert!(
                 head.starts_with("HTTP/1.1 401 Unauthorized\r\n"),
                 "expired: {head}"
             );
-            let (head, _) = exchange(
-                &mut conn,
-                "GET /v1/notes HTTP/1.1\r\nConnection: close\r\n\r\n",
-            );
+            let (head, _) = conn.exchange("GET /v1/notes HTTP/1.1\r\nConnection: close\r\n\r\n");
             assert!(head.contains("www-authenticate: Bearer\r\n"), "{head}");
-            assert_eq!(
-                conn.read_line(&mut String::new()).unwrap(),
-                0,
-                "closed as asked"
-            );
+            assert!(conn.closed(), "closed as asked");
         }
     }
 }

@@ -44,13 +44,14 @@
 //!
 //! The tests at the bottom are the specification: make them pass, do not edit them.
 
+use backend_support::http1::{self, Conn};
 use backend_support::{Clock, OsRandom, RandomSource, SystemClock};
-use http::header::{ALLOW, CONNECTION, CONTENT_TYPE, LOCATION};
+use http::header::{ALLOW, CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Write};
 use std::net::{Ipv4Addr, TcpListener};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::{fmt::Write as _, thread, time::Duration};
@@ -479,109 +480,27 @@ impl Shop {
     }
 }
 
-fn invalid(why: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, why)
-}
-
-/// One HTTP/1.1 request off `conn`; `Ok(None)` at the end of the connection.
-pub fn read_request(conn: &mut impl BufRead) -> io::Result<Option<Request<Vec<u8>>>> {
-    let mut line = String::new();
-    // A line, without its CRLF; `None` at the end of the input.
-    let mut next_line = |line: &mut String| {
-        line.clear();
-        match conn.by_ref().take(8 * 1024).read_line(line)? {
-            0 => Ok(None),
-            _ if !line.ends_with('\n') => Err(invalid("line cut short or too long")),
-            _ => Ok(Some(line.trim_end_matches(['\r', '\n']).to_string())),
-        }
-    };
-    let Some(start) = next_line(&mut line)? else {
-        return Ok(None);
-    };
-    let mut words = start.split(' ');
-    let (Some(method), Some(target), Some("HTTP/1.1"), None) =
-        (words.next(), words.next(), words.next(), words.next())
-    else {
-        return Err(invalid("bad request line"));
-    };
-    let mut req = Request::builder().method(method).uri(target);
-    let mut length = 0;
-    loop {
-        let header = next_line(&mut line)?.ok_or(invalid("headers cut short"))?;
-        if header.is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':').ok_or(invalid("bad header"))?;
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(invalid("no chunked bodies here"));
-        }
-        if name.eq_ignore_ascii_case("content-length") {
-            length = value.trim().parse().map_err(|_| invalid("bad length"))?;
-        }
-        req = req.header(name, value.trim());
-    }
-    if length > MAX_BODY {
-        return Err(invalid("body too large"));
-    }
-    let mut body = vec![0; length];
-    conn.read_exact(&mut body)?;
-    req.body(body).map(Some).map_err(|_| invalid("bad request"))
-}
-
-pub fn write_response(conn: &mut impl Write, res: &Response<Vec<u8>>) -> io::Result<()> {
-    let status = res.status();
-    let reason = status.canonical_reason().unwrap_or("");
-    let mut head = format!("HTTP/1.1 {} {reason}\r\n", status.as_str());
-    for (name, value) in res.headers() {
-        let value = String::from_utf8_lossy(value.as_bytes());
-        let _ = write!(head, "{name}: {value}\r\n");
-    }
-    let _ = write!(head, "content-length: {}\r\n\r\n", res.body().len());
-    conn.write_all(&[head.as_bytes(), res.body()].concat())?;
-    conn.flush()
-}
-
 fn lock(shop: &Mutex<Shop>) -> MutexGuard<'_, Shop> {
     shop.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Answers the requests of one connection until it ends or asks to close.
-pub fn serve(mut conn: impl Read + Write, shop: &Mutex<Shop>) -> io::Result<()> {
-    serve_dyn(&mut conn, shop) // one copy of the code for every kind of connection
+/// The answer to a request off the wire, or to one that could not be read.
+pub fn answer(shop: &Mutex<Shop>, req: io::Result<Request<Vec<u8>>>) -> Response<Vec<u8>> {
+    match req {
+        Ok(req) => lock(shop).handle(&req),
+        Err(e) => problem(StatusCode::BAD_REQUEST, &e.to_string()),
+    }
 }
 
-/// A connection of any kind.
-pub trait Conn: Read + Write {}
-impl<C: Read + Write> Conn for C {}
-
-fn serve_dyn(conn: &mut dyn Conn, shop: &Mutex<Shop>) -> io::Result<()> {
-    let mut conn = BufReader::new(conn);
-    loop {
-        let req = match read_request(&mut conn) {
-            Ok(Some(req)) => req,
-            Ok(None) => return Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                let mut res = problem(StatusCode::BAD_REQUEST, &e.to_string());
-                res.headers_mut()
-                    .insert(CONNECTION, "close".parse().unwrap());
-                return write_response(conn.get_mut(), &res);
-            }
-            Err(e) => return Err(e),
-        };
-        let res = lock(shop).handle(&req);
-        write_response(conn.get_mut(), &res)?;
-        if req.headers().get(CONNECTION).is_some_and(|v| v == "close") {
-            return Ok(());
-        }
-    }
+/// Answers the requests of one connection (the support library's HTTP/1.1 plumbing:
+/// `http1`) until it ends or asks to close.
+pub fn serve(conn: &mut dyn Conn, shop: &Mutex<Shop>) -> io::Result<()> {
+    http1::serve(conn, MAX_BODY, &mut |req| answer(shop, req))
 }
 
 /// Serves each connection of `listener` on a thread of its own, all on one shop.
 pub fn accept_loop(listener: TcpListener, shop: Arc<Mutex<Shop>>) {
-    for conn in listener.incoming().flatten() {
-        let shop = Arc::clone(&shop);
-        thread::spawn(move || serve(conn, &shop));
-    }
+    http1::listen(listener, MAX_BODY, Arc::new(move |req| answer(&shop, req)));
 }
 
 /// The relay and the consumer poll, once a second.
@@ -612,8 +531,8 @@ fn main() -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use backend_support::http1::Client;
     use backend_support::{FixedRandom, ManualClock, ScriptedStream};
-    use std::net::TcpStream;
 
     /// The payment provider: fails the next `failures` calls (`u32::MAX`: down); records
     /// the order ids it was asked to charge and the backoff delays slept.
@@ -720,37 +639,12 @@ mod tests {
     }
 
     /// Serves `shop` on 127.0.0.1 (a free port) and connects a client.
-    fn tcp(shop: Shop) -> BufReader<TcpStream> {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        thread::spawn(move || accept_loop(listener, Arc::new(Mutex::new(shop))));
-        let conn = TcpStream::connect(addr).unwrap();
-        // A server that does not answer fails the test instead of hanging it.
-        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        BufReader::new(conn)
-    }
-
-    /// Sends `raw`, reads one response: its head (status line and headers) and its body.
-    fn exchange(conn: &mut BufReader<TcpStream>, raw: &str) -> (String, String) {
-        conn.get_mut().write_all(raw.as_bytes()).unwrap();
-        let (mut head, mut line) = (String::new(), String::new());
-        while line != "\r\n" {
-            line.clear();
-            let read = conn.read_line(&mut line);
-            assert!(
-                matches!(read, Ok(1..)),
-                "a response within 5 s: {read:?} {head}"
-            );
-            head.push_str(&line);
-        }
-        let length = head
-            .to_lowercase()
-            .split("content-length: ")
-            .nth(1)
-            .map(|n| n.lines().next().unwrap().parse().unwrap());
-        let mut body = vec![0; length.unwrap_or(0)];
-        conn.read_exact(&mut body).unwrap();
-        (head, String::from_utf8(body).unwrap())
+    fn tcp(shop: Shop) -> Client {
+        let shop = Mutex::new(shop);
+        Client::connect(http1::listen_in_background(
+            MAX_BODY,
+            Arc::new(move |req| answer(&shop, req)),
+        ))
     }
 
     fn raw_post(n: u32, body: &str) -> String {
@@ -822,7 +716,7 @@ mod tests {
             let shop = Mutex::new(World::new().shop);
             let served = |input: String| {
                 let mut conn = ScriptedStream::new(input);
-                let result = serve(&mut conn, &shop).map_err(|e| e.kind());
+                let result = serve(conn.as_conn(), &shop).map_err(|e| e.kind());
                 (result, String::from_utf8_lossy(conn.written()).into_owned())
             };
             let pad = "a".repeat(4000); // a long header line is fine, up to 8 KiB
@@ -863,16 +757,16 @@ mod tests {
             );
             let mut conn = tcp(shop.into_inner().unwrap());
             let padded = MUG2.to_string() + &" ".repeat(65536 - MUG2.len()); // 64 KiB: allowed
-            let (head, body) = exchange(&mut conn, &raw_post(2, &padded));
+            let (head, body) = conn.exchange(&raw_post(2, &padded));
             assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
             assert!(body.starts_with(r#"{"id":2,"#), "{body}");
-            let (head, _) = exchange(&mut conn, "DELETE /orders HTTP/1.1\r\n\r\n");
+            let (head, _) = conn.exchange("DELETE /orders HTTP/1.1\r\n\r\n");
             assert!(
                 head.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"),
                 "{head}"
             );
             assert!(head.contains("allow: POST\r\n"), "{head}");
-            let (head, _) = exchange(&mut conn, "PUT /metrics HTTP/1.1\r\n\r\n");
+            let (head, _) = conn.exchange("PUT /metrics HTTP/1.1\r\n\r\n");
             assert!(head.contains("allow: GET\r\n"), "{head}");
         }
     }
@@ -1189,18 +1083,14 @@ mod tests {
         fn metrics_over_tcp_after_a_replayed_order() {
             let mut conn = tcp(World::new().shop);
             for _ in 0..2 {
-                let (head, _) = exchange(&mut conn, &raw_post(1, MUG2));
+                let (head, _) = conn.exchange(&raw_post(1, MUG2));
                 assert!(head.starts_with("HTTP/1.1 201 Created\r\n"), "{head}");
             }
             let get = "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n";
-            let (head, body) = exchange(&mut conn, get);
+            let (head, body) = conn.exchange(get);
             assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
             assert_eq!(body, text([1, 1, 1, 0, 0, 0, 0]));
-            assert_eq!(
-                conn.read_line(&mut String::new()).unwrap(),
-                0,
-                "closed as asked"
-            );
+            assert!(conn.closed(), "closed as asked");
         }
     }
 }
