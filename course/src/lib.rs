@@ -8,7 +8,9 @@
 //! - randomness through a [`RandomSource`]: [`OsRandom`] in production,
 //!   [`SeqRandom`] or [`FixedRandom`] in tests;
 //! - connections as `impl Read + Write`: a [`ScriptedStream`] (or a
-//!   `std::io::Cursor`) in tests.
+//!   `std::io::Cursor`) in tests;
+//! - the HTTP/1.1 plumbing of the API capstones, and a loopback client for
+//!   their tests: [`http1`].
 //!
 //! `intro_clock_trait` builds a small version of the clock part by hand; this
 //! crate is the shared reference version.
