@@ -444,9 +444,9 @@ pub fn serve(conn: &mut dyn Conn, notes: &Mutex<Notes>) -> io::Result<()> {
     http1::serve(conn, MAX_BODY, &mut |req| answer(notes, req))
 }
 
-/// Serves each connection of `listener` on a thread of its own, all on one service.
-pub fn accept_loop(listener: TcpListener, notes: Arc<Mutex<Notes>>) {
-    http1::listen(listener, MAX_BODY, Arc::new(move |req| answer(&notes, req)));
+/// The service as the HTTP/1.1 plumbing calls it, from a thread per connection.
+pub fn app(notes: Arc<Mutex<Notes>>) -> http1::SharedApp {
+    Arc::new(move |req| answer(&notes, req))
 }
 
 fn main() -> io::Result<()> {
@@ -458,7 +458,7 @@ fn main() -> io::Result<()> {
     println!("Listening on {}", listener.local_addr()?);
     io::stdout().flush()?;
     let notes = Notes::new(Arc::new(SystemClock), Box::new(OsRandom), Params::default());
-    accept_loop(listener, Arc::new(Mutex::new(notes)));
+    http1::listen(listener, MAX_BODY, app(Arc::new(Mutex::new(notes))));
     Ok(())
 }
 
@@ -1020,10 +1020,9 @@ mod tests {
 
     /// Serves `notes` on 127.0.0.1 (a free port) and connects a client.
     fn tcp(notes: Notes) -> Client {
-        let notes = Mutex::new(notes);
         Client::connect(http1::listen_in_background(
             MAX_BODY,
-            Arc::new(move |req| answer(&notes, req)),
+            app(Arc::new(Mutex::new(notes))),
         ))
     }
 

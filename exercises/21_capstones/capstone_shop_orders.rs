@@ -397,9 +397,9 @@ pub fn serve(conn: &mut dyn Conn, shop: &Mutex<Shop>) -> io::Result<()> {
     http1::serve(conn, MAX_BODY, &mut |req| answer(shop, req))
 }
 
-/// Serves each connection of `listener` on a thread of its own, all on one shop.
-pub fn accept_loop(listener: TcpListener, shop: Arc<Mutex<Shop>>) {
-    http1::listen(listener, MAX_BODY, Arc::new(move |req| answer(&shop, req)));
+/// The shop as the HTTP/1.1 plumbing calls it, from a thread per connection.
+pub fn app(shop: Arc<Mutex<Shop>>) -> http1::SharedApp {
+    Arc::new(move |req| answer(&shop, req))
 }
 
 /// The relay and the consumer poll, once a second.
@@ -423,7 +423,7 @@ fn main() -> io::Result<()> {
     let shop = Arc::new(Mutex::new(shop));
     let relay = Arc::clone(&shop);
     thread::spawn(move || relay_forever(&relay));
-    accept_loop(listener, shop);
+    http1::listen(listener, MAX_BODY, app(shop));
     Ok(())
 }
 
@@ -539,10 +539,9 @@ mod tests {
 
     /// Serves `shop` on 127.0.0.1 (a free port) and connects a client.
     fn tcp(shop: Shop) -> Client {
-        let shop = Mutex::new(shop);
         Client::connect(http1::listen_in_background(
             MAX_BODY,
-            Arc::new(move |req| answer(&shop, req)),
+            app(Arc::new(Mutex::new(shop))),
         ))
     }
 
