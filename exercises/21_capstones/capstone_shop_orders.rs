@@ -589,6 +589,12 @@ mod tests {
             assert_eq!(w.rows("SELECT sku FROM orders"), ["poster"]);
             let placed = "SELECT payload FROM outbox WHERE topic = 'order.placed'";
             assert_eq!(w.rows(placed), [r#"{"order_id":1}"#]);
+            w.shop.db.execute_batch("PRAGMA query_only = ON").unwrap();
+            assert_eq!(
+                w.post(20, MUG1).0,
+                500,
+                "a failed UPDATE is no lack of stock"
+            );
         }
 
         #[test]
