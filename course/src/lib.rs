@@ -439,7 +439,7 @@ pub mod http1 {
             return Err(invalid("bad request line"));
         };
         let mut req = Request::builder().method(method).uri(target);
-        let mut length = 0;
+        let mut length = None;
         loop {
             let header = next_line(conn)?.ok_or(invalid("headers cut short"))?;
             if header.is_empty() {
@@ -450,10 +450,16 @@ pub mod http1 {
                 return Err(invalid("no chunked bodies here"));
             }
             if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().map_err(|_| invalid("bad length"))?;
+                let value = value.trim().parse().map_err(|_| invalid("bad length"))?;
+                // Two lengths that differ: which one a proxy used is unknown (RFC 9112 §6.3).
+                if length.is_some_and(|length| length != value) {
+                    return Err(invalid("conflicting lengths"));
+                }
+                length = Some(value);
             }
             req = req.header(name, value.trim());
         }
+        let length = length.unwrap_or(0);
         if length > max_body {
             return Err(invalid("body too large"));
         }

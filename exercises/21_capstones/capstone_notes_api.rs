@@ -264,8 +264,9 @@ impl Notes {
     /// Takes a login attempt from `key`'s bucket, or says how many seconds until the next.
     pub fn take_attempt(&mut self, key: &str) -> Result<(), u64> {
         let now = self.clock.now_unix_ms();
-        let refilled =
-            |b: &Bucket| ((now - b.updated_ms) / LOGIN_REFILL_MS).min(u64::from(LOGIN_BURST));
+        let refilled = |b: &Bucket| {
+            (now.saturating_sub(b.updated_ms) / LOGIN_REFILL_MS).min(u64::from(LOGIN_BURST))
+        };
         self.buckets
             .retain(|b| u64::from(b.tokens) + refilled(b) < u64::from(LOGIN_BURST));
         let Some(bucket) = self.buckets.iter_mut().find(|b| b.key == key) else {
@@ -1083,11 +1084,14 @@ mod tests {
             );
             let over_max_body = "POST /v1/notes HTTP/1.1\r\nContent-Length: 65537\r\n\r\n";
             let chunked = "POST /v1/notes HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+            let two_lengths =
+                "POST /v1/notes HTTP/1.1\r\nContent-Length: 0\r\nContent-Length: 2\r\n\r\n{}";
             for bad in [
                 "GET /v1/notes HTTP/1.0\r\n\r\n",
                 "GET /v1/notes HTTP/1.1\r\nbad\r\n\r\n",
                 over_max_body,
                 chunked,
+                two_lengths,
                 &too_long,
             ] {
                 let (_, written) = served(format!("{bad}GET /v1/notes HTTP/1.1\r\n\r\n"));
